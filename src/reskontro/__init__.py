@@ -1,0 +1,128 @@
+"""reskontro: a pure, exact accounting engine for customer and supplier sub-ledgers.
+
+A sub-ledger (reskontro) breaks a general-ledger control account down by
+party: which invoices, credit notes and payments settle which, what is still
+open, and what each customer owes or each supplier is owed, at any date in the
+past. reskontro keeps that picture exact (``Decimal`` money, immutable values,
+append-only history) and does no I/O: you pass data in and get values back.
+
+>>> from datetime import date
+>>> from reskontro import Entry, Ledger, Money
+>>> ledger = Ledger("NOK").post_many([
+...     Entry.invoice("F-1", party="10001", amount=Money("1250.00", "NOK"),
+...                   posted=date(2026, 1, 5), due=date(2026, 1, 19)),
+...     Entry.payment("P-1", party="10001", amount=Money("-1000.00", "NOK"),
+...                   posted=date(2026, 1, 20)),
+... ]).match(["F-1", "P-1"])
+>>> [(item.id, item.remaining) for item in ledger.open_items()]
+[('F-1', Money('250.00', 'NOK'))]
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reskontro.currency import minor_units
+from reskontro.entries import DEFAULT_ACCOUNTS, Entry, EntryKind, Side, SubAccount
+from reskontro.events import (
+    DueDateChanged,
+    EntriesMatched,
+    EntryPosted,
+    EntryReversed,
+    EntryUnmatched,
+    Event,
+    MatchDissolved,
+)
+from reskontro.exceptions import (
+    AlreadyMatchedError,
+    CrossCurrencyMatchError,
+    CurrencyMismatchError,
+    DuplicateEntryError,
+    DuplicateMatchError,
+    EntryNotFoundError,
+    InvalidAmountError,
+    InvalidEntryError,
+    InvalidEventError,
+    MatchDateError,
+    MatchError,
+    MatchNotFoundError,
+    NotMatchedError,
+    OverallocationError,
+    PostAgainstPostError,
+    PostAgainstPostWarning,
+    ReskontroError,
+    ReskontroWarning,
+    ReversalError,
+    SerializationError,
+    SubAccountMismatchError,
+    UnknownCurrencyError,
+    WrongSignError,
+)
+from reskontro.items import Balance, Item, ItemList, Status
+from reskontro.ledger import Ledger, LedgerOptions
+from reskontro.matching import Allocation, ClosePolicy, Match, MatchRow, PostAgainstPost
+from reskontro.money import Money, decimal_context
+
+__all__ = [
+    "DEFAULT_ACCOUNTS",
+    "Allocation",
+    "AlreadyMatchedError",
+    "Balance",
+    "ClosePolicy",
+    "CrossCurrencyMatchError",
+    "CurrencyMismatchError",
+    "DueDateChanged",
+    "DuplicateEntryError",
+    "DuplicateMatchError",
+    "EntriesMatched",
+    "Entry",
+    "EntryKind",
+    "EntryNotFoundError",
+    "EntryPosted",
+    "EntryReversed",
+    "EntryUnmatched",
+    "Event",
+    "InvalidAmountError",
+    "InvalidEntryError",
+    "InvalidEventError",
+    "Item",
+    "ItemList",
+    "Ledger",
+    "LedgerOptions",
+    "Match",
+    "MatchDateError",
+    "MatchDissolved",
+    "MatchError",
+    "MatchNotFoundError",
+    "MatchRow",
+    "Money",
+    "NotMatchedError",
+    "OverallocationError",
+    "PostAgainstPost",
+    "PostAgainstPostError",
+    "PostAgainstPostWarning",
+    "ReskontroError",
+    "ReskontroWarning",
+    "ReversalError",
+    "SerializationError",
+    "Side",
+    "Status",
+    "SubAccount",
+    "SubAccountMismatchError",
+    "UnknownCurrencyError",
+    "WrongSignError",
+    "decimal_context",
+    "minor_units",
+]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import version
+
+        return version("reskontro")
+    raise AttributeError(f"module 'reskontro' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return [*__all__, "__version__"]

@@ -1,0 +1,540 @@
+"""The fold of a ledger's events into indexed state (internal).
+
+:class:`State` is the one mutable object in reskontro, and it never escapes:
+a :class:`~reskontro.Ledger` owns its state privately and only ever appends
+events to it. Each ``apply`` validates the event completely before it changes
+anything, so a refused event leaves the state as it was.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Final
+
+from reskontro.entries import Entry, SubAccount
+from reskontro.events import (
+    DueDateChanged,
+    EntriesMatched,
+    EntryPosted,
+    EntryReversed,
+    EntryUnmatched,
+    Event,
+    MatchDissolved,
+)
+from reskontro.exceptions import (
+    AlreadyMatchedError,
+    CrossCurrencyMatchError,
+    DuplicateEntryError,
+    DuplicateMatchError,
+    EntryNotFoundError,
+    InvalidEntryError,
+    InvalidEventError,
+    MatchDateError,
+    MatchError,
+    MatchNotFoundError,
+    NotMatchedError,
+    PostAgainstPostError,
+    PostAgainstPostWarning,
+    ReversalError,
+    SubAccountMismatchError,
+)
+from reskontro.matching import (
+    Allocation,
+    ClosePolicy,
+    PostAgainstPost,
+    Settlement,
+    post_against_post_breach,
+    settle,
+)
+
+_ZERO: Final = Decimal(0)
+
+
+class MatchState:
+    """A match inside the state: members, dates, policy and its settlement."""
+
+    __slots__ = (
+        "applied_on",
+        "changed_on",
+        "closed",
+        "dissolved_on",
+        "explicit",
+        "id",
+        "members",
+        "policy",
+        "remaining",
+        "sub",
+    )
+
+    def __init__(
+        self,
+        match_id: str,
+        sub: SubAccount,
+        members: tuple[str, ...],
+        on: date,
+        policy: ClosePolicy,
+        explicit: tuple[Allocation, ...],
+        settlement: Settlement,
+    ) -> None:
+        self.id = match_id
+        self.sub = sub
+        self.members = members
+        self.applied_on = on
+        self.changed_on = on
+        self.policy = policy
+        self.explicit = explicit
+        self.dissolved_on: date | None = None
+        self.closed = settlement.closed
+        # Closed matches keep no remaining amounts (all zero): most matches in
+        # a ledger are closed, and this is where a large ledger's memory goes.
+        self.remaining = None if settlement.closed else settlement.remaining
+
+    def settled(self, settlement: Settlement) -> None:
+        self.closed = settlement.closed
+        self.remaining = None if settlement.closed else settlement.remaining
+
+
+def _check_on(value: object, what: str) -> date:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidEventError(
+            f"{what}: the date must be a datetime.date, got {value!r}", field="on", value=value
+        )
+    return value
+
+
+class State:
+    """Indexes over a ledger's events; see the module docstring."""
+
+    __slots__ = (
+        "bal_local",
+        "bal_tx",
+        "by_sub",
+        "due",
+        "due_changed_on",
+        "entries",
+        "local",
+        "match_of",
+        "matches",
+        "released_on",
+        "reversed_by",
+    )
+
+    def __init__(self, local_currency: str) -> None:
+        self.local = local_currency
+        self.entries: dict[str, Entry] = {}
+        self.due: dict[str, date | None] = {}
+        self.due_changed_on: dict[str, date] = {}
+        self.match_of: dict[str, str] = {}
+        self.matches: dict[str, MatchState] = {}
+        self.by_sub: dict[SubAccount, list[str]] = {}
+        self.bal_local: dict[SubAccount, Decimal] = {}
+        self.bal_tx: dict[SubAccount, dict[str, Decimal]] = {}
+        self.released_on: dict[str, date] = {}
+        self.reversed_by: dict[str, str] = {}
+
+    # -- lookups ---------------------------------------------------------------
+
+    def entry(self, entry_id: str) -> Entry:
+        try:
+            return self.entries[entry_id]
+        except (KeyError, TypeError):
+            raise EntryNotFoundError(
+                f"no entry {entry_id!r} in the ledger", entry_id=_as_id(entry_id),
+                field="entry_id", value=entry_id,
+            ) from None
+
+    def match(self, match_id: str) -> MatchState:
+        try:
+            return self.matches[match_id]
+        except (KeyError, TypeError):
+            raise MatchNotFoundError(
+                f"no match {match_id!r} in the ledger", field="match_id", value=match_id
+            ) from None
+
+    def live_match(self, match_id: str, what: str) -> MatchState:
+        ms = self.match(match_id)
+        if ms.dissolved_on is not None:
+            raise MatchError(
+                f"{what}: match {match_id!r} was dissolved on {ms.dissolved_on}",
+                field="match_id",
+                value=match_id,
+            )
+        return ms
+
+    def current_due(self, entry: Entry) -> date | None:
+        return self.due.get(entry.id, entry.due)
+
+    def item_state(self, entry: Entry) -> tuple[Decimal, Decimal, bool, str | None]:
+        """(remaining, remaining local, open?, match id) of an entry."""
+        match_id = self.match_of.get(entry.id)
+        if match_id is None:
+            return entry.amount.amount, entry.amount_local.amount, True, None
+        ms = self.matches[match_id]
+        remaining = ms.remaining
+        if remaining is None:
+            return _ZERO, _ZERO, False, match_id
+        rem_tx, rem_local = remaining[entry.id]
+        if ms.policy is ClosePolicy.LOCAL_ONLY:
+            return rem_tx, rem_local, bool(rem_local), match_id
+        return rem_tx, rem_local, bool(rem_tx or rem_local), match_id
+
+    # -- applying events ---------------------------------------------------------
+
+    def apply(self, event: Event, policy: PostAgainstPost = PostAgainstPost.OFF) -> None:
+        """Validate *event* against the state, then apply it; refuse it unchanged."""
+        if isinstance(event, EntryPosted):
+            self.post_many([event.entry])
+        elif isinstance(event, EntriesMatched):
+            self._matched(event, policy)
+        elif isinstance(event, EntryUnmatched):
+            self._unmatched(event)
+        elif isinstance(event, MatchDissolved):
+            self._dissolved(event)
+        elif isinstance(event, DueDateChanged):
+            self._due_changed(event)
+        elif isinstance(event, EntryReversed):
+            self._reversed(event)
+        else:
+            raise InvalidEventError(
+                f"{event!r} is not a reskontro event", field="event", value=event
+            )
+
+    def check_posting(self, entries: Sequence[Entry]) -> None:
+        """Refuse a batch with a duplicate id, a non-entry, or a wrong local currency."""
+        seen: set[str] = set()
+        known = self.entries
+        local = self.local
+        for entry in entries:
+            if not isinstance(entry, Entry):
+                raise InvalidEntryError(
+                    f"{entry!r} is not an Entry", field="entry", value=entry
+                )
+            entry_id = entry.id
+            if entry_id in known or entry_id in seen:
+                raise DuplicateEntryError(
+                    f"entry {entry_id!r} is already in the ledger"
+                    if entry_id in known
+                    else f"entry {entry_id!r} appears twice in the batch",
+                    entry_id=entry_id,
+                    field="id",
+                    value=entry_id,
+                )
+            seen.add(entry_id)
+            if entry.amount_local.currency != local:
+                raise InvalidEntryError(
+                    f"entry {entry_id!r}: amount_local is in {entry.amount_local.currency}, "
+                    f"not the ledger's local currency {local}; give amount_local in {local} "
+                    f"for a foreign-currency entry",
+                    entry_id=entry_id,
+                    field="amount_local",
+                    value=entry.amount_local,
+                )
+
+    def post_many(self, entries: Sequence[Entry], *, checked: bool = False) -> None:
+        if not checked:
+            self.check_posting(entries)
+        known = self.entries
+        by_sub = self.by_sub
+        bal_local = self.bal_local
+        bal_tx = self.bal_tx
+        for entry in entries:
+            known[entry.id] = entry
+            sub = entry.sub_account
+            ids = by_sub.get(sub)
+            if ids is None:
+                by_sub[sub] = [entry.id]
+                bal_local[sub] = entry.amount_local.amount
+                bal_tx[sub] = {entry.amount.currency: entry.amount.amount}
+            else:
+                ids.append(entry.id)
+                bal_local[sub] += entry.amount_local.amount
+                per = bal_tx[sub]
+                cur = entry.amount.currency
+                per[cur] = per.get(cur, _ZERO) + entry.amount.amount
+
+    def _joiners(
+        self, entry_ids: Iterable[str], on: date, sub: SubAccount | None, what: str
+    ) -> list[Entry]:
+        """Check the entries that join a match; return them."""
+        joiners: list[Entry] = []
+        seen: set[str] = set()
+        for entry_id in entry_ids:
+            entry = self.entry(entry_id)
+            if entry_id in seen:
+                raise MatchError(
+                    f"{what}: entry {entry_id!r} is named twice",
+                    entry_id=entry_id, field="entry_ids", value=entry_id,
+                )
+            seen.add(entry_id)
+            current = self.match_of.get(entry_id)
+            if current is not None:
+                raise AlreadyMatchedError(
+                    f"{what}: entry {entry_id!r} is already in match {current!r}; "
+                    f"remove it from that match or extend it",
+                    entry_id=entry_id, field="entry_ids", value=entry_id, match_id=current,
+                )
+            if sub is None:
+                sub = entry.sub_account
+            elif entry.sub_account is not sub and entry.sub_account != sub:
+                field = (
+                    "side" if entry.side is not sub.side
+                    else "party" if entry.party != sub.party
+                    else "account"
+                )
+                raise SubAccountMismatchError(
+                    f"{what}: entry {entry_id!r} is on {entry.sub_account}, not on {sub}; "
+                    f"a match stays within one sub-account (side, party, account)",
+                    entry_id=entry_id, field=field, value=getattr(entry, field),
+                )
+            if on < entry.posted:
+                raise MatchDateError(
+                    f"{what}: dated {on}, before entry {entry_id!r} was posted on {entry.posted}",
+                    entry_id=entry_id, field="on", value=on,
+                )
+            released = self.released_on.get(entry_id)
+            if released is not None and on < released:
+                raise MatchDateError(
+                    f"{what}: dated {on}, before entry {entry_id!r} left its previous match "
+                    f"on {released}",
+                    entry_id=entry_id, field="on", value=on,
+                )
+            joiners.append(entry)
+        return joiners
+
+    def _check_currency(self, members: Sequence[Entry], what: str) -> None:
+        first = members[0].amount.currency
+        for entry in members:
+            if entry.amount.currency != first:
+                raise CrossCurrencyMatchError(
+                    f"{what}: entry {entry.id!r} is in {entry.amount.currency}, the match in "
+                    f"{first}; matches across transaction currencies are not enabled",
+                    entry_id=entry.id, field="currency", value=entry.amount.currency,
+                )
+
+    def _check_policy(
+        self, members: Sequence[Entry], policy: PostAgainstPost, what: str
+    ) -> None:
+        if policy is PostAgainstPost.OFF or len(members) < 4:
+            return
+        n_debit, n_credit = post_against_post_breach(members)
+        if n_debit >= 2 and n_credit >= 2:
+            message = (
+                f"{what}: the match would hold {n_debit} debit and {n_credit} credit documents; "
+                f"post against post wants one invoice with its payments, or one payment "
+                f"over several invoices"
+            )
+            if policy is PostAgainstPost.REFUSE:
+                raise PostAgainstPostError(
+                    message, entry_id=members[-1].id, field="entry_ids",
+                    value=tuple(e.id for e in members),
+                )
+            warnings.warn(PostAgainstPostWarning(message), stacklevel=5)
+
+    def _dues(self, members: Iterable[Entry]) -> dict[str, date | None] | None:
+        if not self.due:
+            return None
+        return {e.id: self.due[e.id] for e in members if e.id in self.due}
+
+    def _matched(self, event: EntriesMatched, policy: PostAgainstPost) -> None:
+        match_id = event.match_id
+        on = _check_on(event.on, f"match {match_id!r}")
+        what = f"match {match_id!r}"
+        if not event.entry_ids:
+            raise MatchError(f"{what}: no entries to match", field="entry_ids", value=())
+        explicit = tuple(event.allocations)
+        for alloc in explicit:
+            if not isinstance(alloc, Allocation):
+                raise InvalidEventError(
+                    f"{what}: {alloc!r} is not an Allocation", field="allocations", value=alloc
+                )
+        if event.extend:
+            ms = self.live_match(match_id, what)
+            if on < ms.changed_on:
+                raise MatchDateError(
+                    f"{what}: extension dated {on}, before the match's last change on "
+                    f"{ms.changed_on}",
+                    field="on", value=on,
+                )
+            joiners = self._joiners(event.entry_ids, on, ms.sub, what)
+            members = [self.entries[i] for i in ms.members] + joiners
+            policy_of = event.close_policy or ms.policy
+            explicit = ms.explicit + explicit
+        else:
+            if not isinstance(match_id, str) or not match_id:
+                raise MatchError(
+                    f"match id must be a non-empty string, got {match_id!r}",
+                    field="match_id", value=match_id,
+                )
+            if match_id in self.matches:
+                raise DuplicateMatchError(
+                    f"match id {match_id!r} is already used", field="match_id", value=match_id
+                )
+            joiners = self._joiners(event.entry_ids, on, None, what)
+            members = joiners
+            policy_of = event.close_policy or ClosePolicy.ALL_CURRENCIES
+        if not isinstance(policy_of, ClosePolicy):
+            raise InvalidEventError(
+                f"{what}: close_policy must be a ClosePolicy, got {policy_of!r}",
+                field="close_policy", value=policy_of,
+            )
+        self._check_currency(members, what)
+        self._check_policy(members, policy, what)
+        settlement = settle(members, explicit, policy_of, self.local, self._dues(members))
+        # validated: now change the state
+        if event.extend:
+            ms.members = ms.members + tuple(e.id for e in joiners)
+            ms.changed_on = on
+            ms.policy = policy_of
+            ms.explicit = explicit
+            ms.settled(settlement)
+        else:
+            self.matches[match_id] = MatchState(
+                match_id, joiners[0].sub_account, tuple(e.id for e in joiners), on, policy_of,
+                explicit, settlement,
+            )
+        match_of = self.match_of
+        for entry in joiners:
+            match_of[entry.id] = match_id
+
+    def _check_undo_date(self, ms: MatchState, on: date, what: str) -> None:
+        if on < ms.changed_on:
+            raise MatchDateError(
+                f"{what}: dated {on}, before match {ms.id!r} was last applied on {ms.changed_on}",
+                field="on", value=on,
+            )
+
+    def _unmatched(self, event: EntryUnmatched) -> None:
+        what = f"removing {event.entry_id!r} from match {event.match_id!r}"
+        on = _check_on(event.on, what)
+        ms = self.live_match(event.match_id, what)
+        self.entry(event.entry_id)
+        if event.entry_id not in ms.members:
+            raise NotMatchedError(
+                f"{what}: the entry is not in that match",
+                entry_id=event.entry_id, field="entry_id", value=event.entry_id,
+            )
+        self._check_undo_date(ms, on, what)
+        rest = tuple(i for i in ms.members if i != event.entry_id)
+        explicit = tuple(
+            a for a in ms.explicit if event.entry_id not in (a.credit_id, a.debit_id)
+        )
+        settlement = None
+        if rest:
+            members = [self.entries[i] for i in rest]
+            settlement = settle(members, explicit, ms.policy, self.local, self._dues(members))
+        ms.members = rest
+        ms.explicit = explicit
+        ms.changed_on = on
+        if settlement is None:
+            ms.dissolved_on = on
+        else:
+            ms.settled(settlement)
+        del self.match_of[event.entry_id]
+        self.released_on[event.entry_id] = on
+
+    def _dissolved(self, event: MatchDissolved) -> None:
+        what = f"dissolving match {event.match_id!r}"
+        on = _check_on(event.on, what)
+        ms = self.live_match(event.match_id, what)
+        self._check_undo_date(ms, on, what)
+        ms.dissolved_on = on
+        ms.changed_on = on
+        for entry_id in ms.members:
+            del self.match_of[entry_id]
+            self.released_on[entry_id] = on
+
+    def _due_changed(self, event: DueDateChanged) -> None:
+        what = f"changing the due date of {event.entry_id!r}"
+        on = _check_on(event.on, what)
+        entry = self.entry(event.entry_id)
+        due = event.due
+        if due is not None and (not isinstance(due, date) or isinstance(due, datetime)):
+            raise InvalidEventError(
+                f"{what}: due must be a datetime.date or None, got {due!r}",
+                entry_id=entry.id, field="due", value=due,
+            )
+        if due is not None and due < entry.document_date:
+            raise InvalidEntryError(
+                f"{what}: due date {due} is before the document date {entry.document_date}",
+                entry_id=entry.id, field="due", value=due,
+            )
+        if on < entry.posted:
+            raise InvalidEventError(
+                f"{what}: dated {on}, before the entry was posted on {entry.posted}",
+                entry_id=entry.id, field="on", value=on,
+            )
+        last = self.due_changed_on.get(entry.id)
+        if last is not None and on < last:
+            raise InvalidEventError(
+                f"{what}: dated {on}, before its previous change on {last}",
+                entry_id=entry.id, field="on", value=on,
+            )
+        match_id = self.match_of.get(entry.id)
+        if match_id is not None:
+            # oldest-first allocation follows due dates: re-derive the match
+            ms = self.matches[match_id]
+            members = [self.entries[i] for i in ms.members]
+            dues = self._dues(members) or {}
+            dues[entry.id] = due
+            settlement = settle(members, ms.explicit, ms.policy, self.local, dues)
+            ms.settled(settlement)
+        self.due[entry.id] = due
+        self.due_changed_on[entry.id] = on
+
+    def _reversed(self, event: EntryReversed) -> None:
+        what = f"reversing {event.entry_id!r}"
+        on = _check_on(event.on, what)
+        original = self.entry(event.entry_id)
+        reversal = event.reversal
+        if original.reverses is not None:
+            raise ReversalError(
+                f"{what}: the entry is itself the reversal of {original.reverses!r}",
+                entry_id=original.id, field="entry_id", value=original.id,
+            )
+        if original.id in self.reversed_by:
+            raise ReversalError(
+                f"{what}: already reversed by {self.reversed_by[original.id]!r}",
+                entry_id=original.id, field="entry_id", value=original.id,
+            )
+        if not isinstance(reversal, Entry) or not (
+            reversal.reverses == original.id
+            and reversal.amount == -original.amount
+            and reversal.amount_local == -original.amount_local
+            and reversal.sub_account == original.sub_account
+            and reversal.posted == on
+        ):
+            raise InvalidEventError(
+                f"{what}: {reversal!r} is not the counter-entry of {original.id!r} dated {on}",
+                entry_id=original.id, field="reversal", value=reversal,
+            )
+        current = self.match_of.get(original.id)
+        if current is not None:
+            raise ReversalError(
+                f"{what}: the entry is in match {current!r}; remove it from the match first "
+                f"(unmatch_first=True)",
+                entry_id=original.id, field="entry_id", value=original.id,
+            )
+        if event.match_id in self.matches:
+            raise DuplicateMatchError(
+                f"{what}: match id {event.match_id!r} is already used",
+                field="match_id", value=event.match_id,
+            )
+        self.check_posting([reversal])
+        self._joiners([original.id], on, None, what)
+        members = [original, reversal]
+        settlement = settle(members, [], ClosePolicy.ALL_CURRENCIES, self.local, None)
+        self.post_many([reversal], checked=True)
+        self.matches[event.match_id] = MatchState(
+            event.match_id, original.sub_account, (original.id, reversal.id), on,
+            ClosePolicy.ALL_CURRENCIES, (), settlement,
+        )
+        self.match_of[original.id] = event.match_id
+        self.match_of[reversal.id] = event.match_id
+        self.reversed_by[original.id] = reversal.id
+
+
+def _as_id(value: object) -> str | None:
+    return value if isinstance(value, str) else None

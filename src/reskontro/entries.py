@@ -1,0 +1,774 @@
+"""Entries (poster): the lines on a party's sub-account, and their sign convention.
+
+An :class:`Entry` is one immutable line on one sub-account: an invoice, a
+credit note, a payment, a refund, a fee, an exchange difference... It carries
+its amount twice: in its *transaction currency* (``amount``) and in the
+ledger's *local currency* (``amount_local``). For an entry in local currency
+the two are equal.
+
+The sub-account of an entry is the key ``(side, party, account)``: the side
+(customer ledger or supplier ledger), the party number, and the general-ledger
+control account (1500 Kundefordringer and 2400 Leverandørgjeld in the
+Norwegian standard chart, the defaults here).
+
+Sign convention
+---------------
+Amounts are signed as they hit the control account: **debit positive, credit
+negative**.
+
+===================  ===========================  ===========================
+kind                 customer ledger (1500)       supplier ledger (2400)
+===================  ===========================  ===========================
+invoice              ``+`` the customer owes us   ``-`` we owe the supplier
+credit note          ``-``                        ``+``
+payment              ``-`` money received         ``+`` money paid
+refund (utbetaling)  ``+`` money paid back        ``-`` money paid back to us
+reminder fee         ``+``                        ``-``
+interest             ``+``                        ``-``
+write-off            ``-``                        ``+``
+discount             ``-``                        ``+``
+FX gain (agio)       ``+``                        ``+``
+FX loss (disagio)    ``-``                        ``-``
+tolerance, manual    either sign                  either sign
+===================  ===========================  ===========================
+
+A positive customer balance is what the customer owes; a negative one is
+customer credit (innestående). A negative supplier balance is what we owe.
+The named constructors check the sign and refuse a wrong one; nothing is
+silently flipped.
+
+>>> from datetime import date
+>>> from reskontro import Money
+>>> invoice = Entry.invoice(
+...     "F-1001", party="10001", amount=Money("1250.00", "NOK"),
+...     posted=date(2026, 1, 5), due=date(2026, 1, 19), reference="100010010015",
+... )
+>>> invoice.sub_account
+SubAccount(side=Side.RECEIVABLE, party='10001', account='1500')
+>>> Entry.payment("P-1", party="10001", amount=Money("1250.00", "NOK"), posted=date(2026, 1, 6))
+Traceback (most recent call last):
+...
+reskontro.exceptions.WrongSignError: entry 'P-1': a payment on the customer ledger must be ...
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any, Final, TypedDict, Unpack, final
+
+import attrs
+
+from reskontro.exceptions import InvalidEntryError, WrongSignError
+from reskontro.money import Money
+
+__all__ = [
+    "DEFAULT_ACCOUNTS",
+    "CommonOptions",
+    "Entry",
+    "EntryKind",
+    "EntryOptions",
+    "Side",
+    "SubAccount",
+]
+
+
+class Side(enum.Enum):
+    """Which sub-ledger an entry belongs to.
+
+    >>> Side("receivable")
+    Side.RECEIVABLE
+    """
+
+    #: The customer ledger (kundereskontro, accounts receivable).
+    RECEIVABLE = "receivable"
+    #: The supplier ledger (leverandørreskontro, accounts payable).
+    PAYABLE = "payable"
+
+    def __repr__(self) -> str:
+        return f"Side.{self.name}"
+
+    @property
+    def label(self) -> str:
+        """A human name for the side: ``customer`` or ``supplier``."""
+        return "customer" if self is Side.RECEIVABLE else "supplier"
+
+
+class EntryKind(enum.Enum):
+    """What an entry is; the kind decides which sign its amount may have.
+
+    >>> EntryKind("credit_note")
+    EntryKind.CREDIT_NOTE
+    """
+
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    PAYMENT = "payment"
+    #: A disbursement (utbetaling): money paid back to a customer, or by a supplier to us.
+    REFUND = "refund"
+    REMINDER_FEE = "reminder_fee"
+    INTEREST = "interest"
+    #: A bad-debt write-off (tapsføring).
+    WRITE_OFF = "write_off"
+    #: A realized exchange gain (agio); a local-currency amount only.
+    FX_GAIN = "fx_gain"
+    #: A realized exchange loss (disagio); a local-currency amount only.
+    FX_LOSS = "fx_loss"
+    #: A payment (cash) discount (kontantrabatt).
+    DISCOUNT = "discount"
+    #: A payment tolerance or rounding adjustment.
+    TOLERANCE = "tolerance"
+    #: A manual journal line.
+    MANUAL = "manual"
+
+    def __repr__(self) -> str:
+        return f"EntryKind.{self.name}"
+
+    @property
+    def label(self) -> str:
+        """A human name for the kind, e.g. ``credit note``."""
+        return self.value.replace("_", " ")
+
+
+#: Kinds that increase what the other party owes us (or lower what we owe them
+#: on the supplier side they increase our debt): debit on the customer ledger.
+_INCREASING: Final = frozenset(
+    {EntryKind.INVOICE, EntryKind.REFUND, EntryKind.REMINDER_FEE, EntryKind.INTEREST}
+)
+_DECREASING: Final = frozenset(
+    {EntryKind.CREDIT_NOTE, EntryKind.PAYMENT, EntryKind.WRITE_OFF, EntryKind.DISCOUNT}
+)
+
+
+def _expected_sign(kind: EntryKind, side: Side) -> int:
+    """+1: amount must be >= 0; -1: must be <= 0; 0: either sign."""
+    if kind in _INCREASING:
+        return 1 if side is Side.RECEIVABLE else -1
+    if kind in _DECREASING:
+        return -1 if side is Side.RECEIVABLE else 1
+    if kind is EntryKind.FX_GAIN:
+        return 1
+    if kind is EntryKind.FX_LOSS:
+        return -1
+    return 0
+
+
+#: (kind value, side value) -> +1 (amount >= 0), -1 (amount <= 0) or 0 (either sign).
+#: Keyed by the enums' string values, which hash faster than the members.
+_SIGN_TABLE: Final = {
+    (k.value, s.value): _expected_sign(k, s) for k in EntryKind for s in Side
+}
+
+#: Default control accounts from the Norwegian standard chart of accounts
+#: (NS 4102): 1500 Kundefordringer, 2400 Leverandørgjeld.
+DEFAULT_ACCOUNTS: Final = {Side.RECEIVABLE: "1500", Side.PAYABLE: "2400"}
+
+
+@final
+@attrs.frozen(order=True, repr=False)
+class SubAccount:
+    """The key of one sub-account: ``(side, party, control account)``.
+
+    This is the partition key of a ledger: every match lives inside one
+    sub-account, so sub-accounts can be processed independently (and in
+    parallel, on separate machines).
+
+    >>> SubAccount(Side.PAYABLE, "20001", "2400")
+    SubAccount(side=Side.PAYABLE, party='20001', account='2400')
+    """
+
+    side: Side = attrs.field(order=lambda s: s.value)
+    party: str
+    account: str
+
+    def __repr__(self) -> str:
+        return f"SubAccount(side={self.side!r}, party={self.party!r}, account={self.account!r})"
+
+    def __str__(self) -> str:
+        return f"{self.side.label} {self.party} / {self.account}"
+
+
+@lru_cache(maxsize=1 << 16)
+def _sub_account(side: str, party: str, account: str) -> SubAccount:
+    """One shared SubAccount per key (bounded cache): saves memory and speeds comparisons."""
+    return SubAccount(Side(side), party, account)
+
+
+class CommonOptions(TypedDict, total=False):
+    """Optional fields of every named constructor of :class:`Entry`."""
+
+    side: Side
+    account: str
+    document_date: date
+    due: date | None
+    document_no: str | None
+    reference: str | None
+    text: str
+    disputed: bool
+    factored: bool
+    excluded_from_collection: bool
+
+
+class EntryOptions(CommonOptions, total=False):
+    """Optional fields of the named constructors that take a transaction amount."""
+
+    amount_local: Money
+
+
+_OPTION_NAMES: Final = frozenset(EntryOptions.__annotations__) | frozenset(
+    CommonOptions.__annotations__
+)
+
+
+def _check_text(entry_id: Any, name: str, value: object, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, str) or (not optional and not value):
+        need = "a string or None" if optional else "a non-empty string"
+        raise InvalidEntryError(
+            f"entry {entry_id!r}: {name} must be {need}, got {value!r}",
+            entry_id=entry_id if isinstance(entry_id, str) else None,
+            field=name,
+            value=value,
+        )
+
+
+def _check_date(entry_id: str, name: str, value: object, *, optional: bool) -> None:
+    if value is None and optional:
+        return
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidEntryError(
+            f"entry {entry_id!r}: {name} must be a datetime.date, got {value!r}",
+            entry_id=entry_id,
+            field=name,
+            value=value,
+        )
+
+
+_set = object.__setattr__
+
+
+@final
+@attrs.frozen(kw_only=True, repr=False)
+class Entry:
+    """One line on a party's sub-account (a *post* in a reskontro).
+
+    Build entries with the named constructor for their kind
+    (:meth:`invoice`, :meth:`payment`, ...), which fill in the kind and check
+    the sign. The plain constructor takes every field by keyword and checks
+    the same rules.
+
+    Attributes:
+        id: unique in the ledger, chosen by the caller (e.g. the voucher id).
+        side: :attr:`Side.RECEIVABLE` (customer) or :attr:`Side.PAYABLE` (supplier).
+        party: the customer or supplier number.
+        account: the general-ledger control account (default 1500 / 2400).
+        kind: the :class:`EntryKind`.
+        amount: the signed amount in the transaction currency.
+        amount_local: the signed amount in the ledger's local currency
+            (defaults to ``amount``: give it for foreign-currency entries).
+        posted: the posting date.
+        document_date: the document (invoice) date; defaults to ``posted``.
+        due: the due date (forfallsdato), if any. Changing it later is an
+            event on the ledger; this field keeps the original.
+        document_no: the invoice or credit-note number.
+        reference: the payment reference, typically a KID.
+        text: free text.
+        disputed: the claim is disputed (no dunning).
+        factored: the claim is sold to a factoring company.
+        excluded_from_collection: not to be sent to collection or export.
+        reverses: for a counter-entry (storno), the id of the entry it
+            reverses. A counter-entry keeps the kind of the original and has
+            the opposite sign, so the sign rule is inverted for it.
+
+    Raises:
+        InvalidEntryError: a field is missing or of the wrong type.
+        WrongSignError: the amount's sign does not fit the kind and side.
+        InvalidAmountError: an amount is not valid money.
+    """
+
+    id: str
+    side: Side
+    party: str
+    account: str
+    kind: EntryKind
+    amount: Money
+    amount_local: Money
+    posted: date
+    document_date: date
+    due: date | None = None
+    document_no: str | None = None
+    reference: str | None = None
+    text: str = ""
+    disputed: bool = False
+    factored: bool = False
+    excluded_from_collection: bool = False
+    reverses: str | None = None
+    sub_account: SubAccount = attrs.field(init=False, eq=False, hash=False)
+
+    def __attrs_post_init__(self) -> None:
+        # One cheap test of every field's type first; the detailed checks,
+        # which name the field at fault, run only when it fails.
+        if not (
+            type(self.id) is str
+            and self.id
+            and type(self.party) is str
+            and self.party
+            and type(self.account) is str
+            and self.account
+            and type(self.side) is Side
+            and type(self.kind) is EntryKind
+            and type(self.amount) is Money
+            and type(self.amount_local) is Money
+            and type(self.posted) is date
+            and type(self.document_date) is date
+            and (self.due is None or type(self.due) is date)
+            and (self.document_no is None or type(self.document_no) is str)
+            and (self.reference is None or type(self.reference) is str)
+            and (self.reverses is None or type(self.reverses) is str)
+            and type(self.text) is str
+            and type(self.disputed) is bool
+            and type(self.factored) is bool
+            and type(self.excluded_from_collection) is bool
+        ):
+            self._check_fields()
+        if self.due is not None and self.due < self.document_date:
+            raise InvalidEntryError(
+                f"entry {self.id!r}: due date {self.due} is before the document date "
+                f"{self.document_date}",
+                entry_id=self.id,
+                field="due",
+                value=self.due,
+            )
+        amount = self.amount
+        if self.amount_local is amount and self.reverses is None:
+            # the common case: a local-currency entry built by a named constructor
+            expected = _SIGN_TABLE[self.kind._value_, self.side._value_]
+            a = amount.amount
+            if (expected > 0 and a < 0) or (expected < 0 and a > 0):
+                self._check_amounts()
+        else:
+            self._check_amounts()
+        _set(self, "sub_account", _sub_account(self.side._value_, self.party, self.account))
+
+    def _check_fields(self) -> None:
+        entry_id = self.id
+        _check_text(entry_id, "id", entry_id, optional=False)
+        if not isinstance(self.side, Side):
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: side must be a Side, got {self.side!r}",
+                entry_id=entry_id,
+                field="side",
+                value=self.side,
+            )
+        _check_text(entry_id, "party", self.party, optional=False)
+        _check_text(entry_id, "account", self.account, optional=False)
+        if not isinstance(self.kind, EntryKind):
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: kind must be an EntryKind, got {self.kind!r}",
+                entry_id=entry_id,
+                field="kind",
+                value=self.kind,
+            )
+        for name in ("amount", "amount_local"):
+            value = getattr(self, name)
+            if not isinstance(value, Money):
+                raise InvalidEntryError(
+                    f"entry {entry_id!r}: {name} must be Money, got {value!r}",
+                    entry_id=entry_id,
+                    field=name,
+                    value=value,
+                )
+        _check_date(entry_id, "posted", self.posted, optional=False)
+        _check_date(entry_id, "document_date", self.document_date, optional=False)
+        _check_date(entry_id, "due", self.due, optional=True)
+        _check_text(entry_id, "document_no", self.document_no, optional=True)
+        _check_text(entry_id, "reference", self.reference, optional=True)
+        _check_text(entry_id, "reverses", self.reverses, optional=True)
+        if self.text is None:
+            _set(self, "text", "")
+        _check_text(entry_id, "text", self.text, optional=not self.text)
+        for name in ("disputed", "factored", "excluded_from_collection"):
+            if not isinstance(getattr(self, name), bool):
+                raise InvalidEntryError(
+                    f"entry {entry_id!r}: {name} must be a bool, got {getattr(self, name)!r}",
+                    entry_id=entry_id,
+                    field=name,
+                    value=getattr(self, name),
+                )
+
+    def _check_amounts(self) -> None:
+        amount, local = self.amount, self.amount_local
+        same_currency = amount.currency == local.currency
+        if same_currency and amount.amount != local.amount:
+            raise InvalidEntryError(
+                f"entry {self.id!r}: amount_local {local} differs from amount {amount} "
+                f"in the same currency",
+                entry_id=self.id,
+                field="amount_local",
+                value=local,
+            )
+        if (amount.amount > 0 and local.amount < 0) or (amount.amount < 0 and local.amount > 0):
+            raise WrongSignError(
+                f"entry {self.id!r}: amount {amount} and amount_local {local} have "
+                f"opposite signs",
+                entry_id=self.id,
+                field="amount_local",
+                value=local,
+            )
+        if not amount.amount and local.amount and self.kind not in _LOCAL_ONLY_KINDS:
+            raise InvalidEntryError(
+                f"entry {self.id!r}: a {self.kind.label} of zero {amount.currency} cannot "
+                f"carry {local}; only FX gain/loss, tolerance and manual entries may "
+                f"have a local amount alone",
+                entry_id=self.id,
+                field="amount_local",
+                value=local,
+            )
+        expected = _SIGN_TABLE[self.kind.value, self.side.value]
+        if self.reverses is not None:
+            expected = -expected
+        signed = amount.amount or local.amount
+        if (expected > 0 and signed < 0) or (expected < 0 and signed > 0):
+            checked = amount if amount.amount else local
+            need = "positive or zero" if expected > 0 else "negative or zero"
+            what = f"a {self.kind.label}" if self.reverses is None else (
+                f"the reversal of a {self.kind.label}"
+            )
+            raise WrongSignError(
+                f"entry {self.id!r}: {what} on the {self.side.label} ledger "
+                f"must be {need}, got {checked}",
+                entry_id=self.id,
+                field="amount",
+                value=checked,
+            )
+
+    def __repr__(self) -> str:
+        parts = [
+            f"id={self.id!r}",
+            f"side={self.side!r}",
+            f"party={self.party!r}",
+            f"account={self.account!r}",
+            f"kind={self.kind!r}",
+            f"amount={self.amount!r}",
+            f"amount_local={self.amount_local!r}",
+            f"posted={self.posted!r}",
+            f"document_date={self.document_date!r}",
+        ]
+        parts.extend(
+            f"{name}={getattr(self, name)!r}"
+            for name in ("due", "document_no", "reference")
+            if getattr(self, name) is not None
+        )
+        if self.text:
+            parts.append(f"text={self.text!r}")
+        parts.extend(
+            f"{name}=True"
+            for name in ("disputed", "factored", "excluded_from_collection")
+            if getattr(self, name)
+        )
+        if self.reverses is not None:
+            parts.append(f"reverses={self.reverses!r}")
+        return f"Entry({', '.join(parts)})"
+
+    @property
+    def currency(self) -> str:
+        """The transaction currency."""
+        return self.amount.currency
+
+    @property
+    def is_debit(self) -> bool:
+        """True for a positive amount (in local currency when the transaction amount is zero)."""
+        return (self.amount.amount or self.amount_local.amount) > 0
+
+    @property
+    def is_credit(self) -> bool:
+        """True for a negative amount (in local currency when the transaction amount is zero)."""
+        return (self.amount.amount or self.amount_local.amount) < 0
+
+    def is_overdue(self, on: date) -> bool:
+        """True when the original due date is before *on* (open or not).
+
+        The ledger's queries use the current due date (after any change) and
+        the open state; this is the plain date test on the entry itself.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("10", "NOK"),
+        ...                   posted=date(2026, 1, 1), due=date(2026, 1, 15))
+        >>> e.is_overdue(date(2026, 1, 15)), e.is_overdue(date(2026, 1, 16))
+        (False, True)
+        """
+        return self.due is not None and self.due < on
+
+    # -- named constructors ---------------------------------------------------
+
+    @classmethod
+    def of_kind(
+        cls,
+        kind: EntryKind,
+        id: str,  # noqa: A002 - the domain's own name for the field
+        /,
+        *,
+        party: str,
+        amount: Money,
+        posted: date,
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """Build an entry of *kind*, with the defaults every named constructor uses.
+
+        ``side`` defaults to the customer ledger, ``account`` to the side's
+        default control account, ``amount_local`` to ``amount`` and
+        ``document_date`` to ``posted``.
+
+        >>> from datetime import date
+        >>> Entry.of_kind(EntryKind.MANUAL, "J-1", party="1", amount=Money("-5", "NOK"),
+        ...               posted=date(2026, 2, 1)).amount
+        Money('-5.00', 'NOK')
+        """
+        if fields and not fields.keys() <= _OPTION_NAMES:
+            unknown = sorted(fields.keys() - _OPTION_NAMES)
+            raise TypeError(f"Entry.{kind.value}() got unexpected keyword arguments {unknown}")
+        side = fields.get("side", Side.RECEIVABLE)
+        return cls(
+            id=id,
+            side=side,
+            party=party,
+            account=fields.get("account") or DEFAULT_ACCOUNTS.get(side, ""),
+            kind=kind,
+            amount=amount,
+            amount_local=fields.get("amount_local") or amount,
+            posted=posted,
+            document_date=fields.get("document_date") or posted,
+            due=fields.get("due"),
+            document_no=fields.get("document_no"),
+            reference=fields.get("reference"),
+            text=fields.get("text", ""),
+            disputed=fields.get("disputed", False),
+            factored=fields.get("factored", False),
+            excluded_from_collection=fields.get("excluded_from_collection", False),
+        )
+
+    @classmethod
+    def invoice(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """An invoice: positive on the customer ledger, negative on the supplier ledger.
+
+        >>> from datetime import date
+        >>> Entry.invoice("LF-7", party="20001", side=Side.PAYABLE,
+        ...               amount=Money("-8000", "NOK"), posted=date(2026, 1, 3)).account
+        '2400'
+        """
+        return cls.of_kind(
+            EntryKind.INVOICE, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def credit_note(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """A credit note (kreditnota): negative for a customer, positive for a supplier.
+
+        >>> from datetime import date
+        >>> Entry.credit_note("K-1", party="1", amount=Money("-100", "NOK"),
+        ...                   posted=date(2026, 1, 3)).kind
+        EntryKind.CREDIT_NOTE
+        """
+        return cls.of_kind(
+            EntryKind.CREDIT_NOTE, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def payment(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """A payment (innbetaling / our payment): negative for a customer, positive for a supplier.
+
+        >>> from datetime import date
+        >>> Entry.payment("P-1", party="1", amount=Money("-100", "NOK"),
+        ...               posted=date(2026, 1, 3), reference="0036633").reference
+        '0036633'
+        """
+        return cls.of_kind(
+            EntryKind.PAYMENT, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def refund(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """A refund or disbursement (utbetaling): positive for a customer, negative for a supplier.
+
+        >>> from datetime import date
+        >>> Entry.refund("U-1", party="1", amount=Money("50", "NOK"),
+        ...              posted=date(2026, 1, 3)).is_debit
+        True
+        """
+        return cls.of_kind(
+            EntryKind.REFUND, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def reminder_fee(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """A reminder fee (purregebyr): positive for a customer.
+
+        >>> from datetime import date
+        >>> Entry.reminder_fee("G-1", party="1", amount=Money("35", "NOK"),
+        ...                    posted=date(2026, 2, 3)).kind.label
+        'reminder fee'
+        """
+        return cls.of_kind(
+            EntryKind.REMINDER_FEE, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def interest(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """Late-payment interest (forsinkelsesrente): positive for a customer.
+
+        >>> from datetime import date
+        >>> Entry.interest("R-1", party="1", amount=Money("12.40", "NOK"),
+        ...                posted=date(2026, 2, 3)).amount
+        Money('12.40', 'NOK')
+        """
+        return cls.of_kind(
+            EntryKind.INTEREST, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def write_off(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """A bad-debt write-off (tapsføring): negative for a customer.
+
+        >>> from datetime import date
+        >>> Entry.write_off("T-1", party="1", amount=Money("-300", "NOK"),
+        ...                 posted=date(2026, 6, 30)).is_credit
+        True
+        """
+        return cls.of_kind(
+            EntryKind.WRITE_OFF, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def discount(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """A payment discount (kontantrabatt): negative for a customer, positive for a supplier.
+
+        >>> from datetime import date
+        >>> Entry.discount("D-1", party="1", amount=Money("-20", "NOK"),
+        ...                posted=date(2026, 1, 9)).kind
+        EntryKind.DISCOUNT
+        """
+        return cls.of_kind(
+            EntryKind.DISCOUNT, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def fx_gain(
+        cls, id: str, /, *, party: str, amount_local: Money, currency: str, posted: date,  # noqa: A002
+        **fields: Unpack[CommonOptions],
+    ) -> Entry:
+        """A realized exchange gain (agio): zero in *currency*, positive in local currency.
+
+        >>> from datetime import date
+        >>> Entry.fx_gain("A-1", party="1", amount_local=Money("500", "NOK"), currency="EUR",
+        ...               posted=date(2026, 3, 1)).amount
+        Money('0.00', 'EUR')
+        """
+        return cls.of_kind(
+            EntryKind.FX_GAIN, id, party=party, amount=Money.zero(currency), posted=posted,
+            amount_local=amount_local, **fields,
+        )
+
+    @classmethod
+    def fx_loss(
+        cls, id: str, /, *, party: str, amount_local: Money, currency: str, posted: date,  # noqa: A002
+        **fields: Unpack[CommonOptions],
+    ) -> Entry:
+        """A realized exchange loss (disagio): zero in *currency*, negative in local currency.
+
+        >>> from datetime import date
+        >>> Entry.fx_loss("A-2", party="1", amount_local=Money("-200", "NOK"), currency="EUR",
+        ...               posted=date(2026, 3, 1)).amount_local
+        Money('-200.00', 'NOK')
+        """
+        return cls.of_kind(
+            EntryKind.FX_LOSS, id, party=party, amount=Money.zero(currency), posted=posted,
+            amount_local=amount_local, **fields,
+        )
+
+    @classmethod
+    def tolerance(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """A payment-tolerance or rounding adjustment, of either sign.
+
+        >>> from datetime import date
+        >>> Entry.tolerance("O-1", party="1", amount=Money("-0.40", "NOK"),
+        ...                 posted=date(2026, 1, 9)).kind
+        EntryKind.TOLERANCE
+        """
+        return cls.of_kind(
+            EntryKind.TOLERANCE, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    @classmethod
+    def manual(
+        cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
+        **fields: Unpack[EntryOptions],
+    ) -> Entry:
+        """A manual journal line, of either sign.
+
+        >>> from datetime import date
+        >>> Entry.manual("J-9", party="1", amount=Money("0", "NOK"),
+        ...              posted=date(2026, 1, 9)).amount.is_zero
+        True
+        """
+        return cls.of_kind(
+            EntryKind.MANUAL, id, party=party, amount=amount, posted=posted, **fields
+        )
+
+    def reversed(self, id: str, /, *, posted: date, text: str | None = None) -> Entry:  # noqa: A002
+        """Return the counter-entry (storno) of this entry: same fields, opposite amounts.
+
+        The ledger's :meth:`~reskontro.Ledger.reverse` posts it and matches it
+        with the original; building it by hand is rarely needed.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("10", "NOK"), posted=date(2026, 1, 1))
+        >>> storno = e.reversed("F-1-R", posted=date(2026, 1, 2))
+        >>> storno.amount, storno.kind, storno.reverses
+        (Money('-10.00', 'NOK'), EntryKind.INVOICE, 'F-1')
+        """
+        return attrs.evolve(
+            self,
+            id=id,
+            amount=-self.amount,
+            amount_local=-self.amount_local,
+            posted=posted,
+            document_date=posted,
+            due=None,
+            text=text if text is not None else f"Reversal of {self.id}",
+            reverses=self.id,
+        )
+
+
+#: Kinds whose transaction amount may be zero while the local amount is not.
+_LOCAL_ONLY_KINDS: Final = frozenset(
+    {EntryKind.FX_GAIN, EntryKind.FX_LOSS, EntryKind.TOLERANCE, EntryKind.MANUAL}
+)

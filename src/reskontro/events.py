@@ -1,0 +1,148 @@
+"""Events: the append-only history a ledger is the fold of.
+
+A :class:`~reskontro.Ledger` is an ordered list of events. Every state you can
+ask about (open items, remaining amounts, balances, matches) is derived from
+them, so the history is the audit trail, replaying it rebuilds the ledger,
+and the ledger "as of" a date is the replay of the events dated on or before
+that date.
+
+=====================  =====================================================
+event                  what it records
+=====================  =====================================================
+:class:`EntryPosted`     an entry was posted (dated by its posting date)
+:class:`EntriesMatched`  a match was created, or extended with more entries
+:class:`EntryUnmatched`  one entry was removed from its match
+:class:`MatchDissolved`  a match was dissolved: all its members are unmatched
+:class:`DueDateChanged`  an entry's due date was changed (the original stays)
+:class:`EntryReversed`   a counter-entry was posted and matched with the original
+=====================  =====================================================
+
+Events are immutable values; the ledger validates each one as it is applied,
+so a list of events is also a *plan* a caller can build, inspect and apply
+with :meth:`Ledger.apply <reskontro.Ledger.apply>`.
+
+>>> from datetime import date
+>>> MatchDissolved(match_id="M1", on=date(2026, 2, 1))
+MatchDissolved(match_id='M1', on=datetime.date(2026, 2, 1))
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from typing import TypeAlias, final
+
+import attrs
+
+from reskontro.entries import Entry
+from reskontro.matching import Allocation, ClosePolicy
+
+__all__ = [
+    "DueDateChanged",
+    "EntriesMatched",
+    "EntryPosted",
+    "EntryReversed",
+    "EntryUnmatched",
+    "Event",
+    "MatchDissolved",
+]
+
+
+def _ids(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _allocations(value: Iterable[Allocation]) -> tuple[Allocation, ...]:
+    return tuple(value)
+
+
+@final
+@attrs.frozen
+class EntryPosted:
+    """An entry was posted. Its date is the entry's posting date.
+
+    >>> from datetime import date
+    >>> from reskontro import Money
+    >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+    >>> EntryPosted(e).on
+    datetime.date(2026, 1, 2)
+    """
+
+    entry: Entry
+
+    @property
+    def on(self) -> date:
+        """The date the event takes effect: the entry's posting date."""
+        return self.entry.posted
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EntriesMatched:
+    """Entries were matched: a new match, or more entries added to a live one.
+
+    Attributes:
+        match_id: the match created or extended.
+        entry_ids: the entries that join the match.
+        on: the application date (of the creation or of the extension).
+        allocations: explicit amounts to apply, taken before oldest-first.
+        close_policy: the policy of a new match; on an extension, ``None``
+            keeps the match's policy and a value replaces it.
+        extend: ``True`` when an existing live match is extended.
+    """
+
+    match_id: str
+    entry_ids: tuple[str, ...] = attrs.field(converter=_ids)
+    on: date
+    allocations: tuple[Allocation, ...] = attrs.field(default=(), converter=_allocations)
+    close_policy: ClosePolicy | None = None
+    extend: bool = False
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EntryUnmatched:
+    """One entry was removed from its match (fjern fra kobling).
+
+    Removing the last member ends the match as a dissolve does.
+    """
+
+    match_id: str
+    entry_id: str
+    on: date
+
+
+@final
+@attrs.frozen(kw_only=True)
+class MatchDissolved:
+    """A match was dissolved (løs opp kobling): all its members are unmatched."""
+
+    match_id: str
+    on: date
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DueDateChanged:
+    """An entry's due date was changed on date *on*; the entry keeps its original."""
+
+    entry_id: str
+    due: date | None
+    on: date
+
+
+@final
+@attrs.frozen(kw_only=True)
+class EntryReversed:
+    """An entry was reversed: *reversal* was posted and matched with it in *match_id*."""
+
+    entry_id: str
+    reversal: Entry
+    match_id: str
+    on: date
+
+
+#: Any ledger event.
+Event: TypeAlias = (
+    EntryPosted | EntriesMatched | EntryUnmatched | MatchDissolved | DueDateChanged | EntryReversed
+)

@@ -1,0 +1,206 @@
+"""Errors and warnings raised by reskontro.
+
+Every error is a :class:`ReskontroError`. Each leaf also subclasses the builtin
+exception it resembles, so code that already catches ``ValueError`` or
+``LookupError`` keeps working. Errors carry the offending ``entry_id``,
+``field`` and ``value`` as attributes, and name them in the message.
+
+A failed operation never changes a ledger: the ledger you called it on is
+exactly as it was.
+
+>>> from reskontro import Money
+>>> from reskontro.exceptions import InvalidAmountError, ReskontroError
+>>> try:
+...     Money(1.5, "NOK")
+... except InvalidAmountError as error:
+...     print(error.field, isinstance(error, ReskontroError), isinstance(error, ValueError))
+amount True True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "AlreadyMatchedError",
+    "CrossCurrencyMatchError",
+    "CurrencyMismatchError",
+    "DuplicateEntryError",
+    "DuplicateMatchError",
+    "EntryNotFoundError",
+    "InvalidAmountError",
+    "InvalidEntryError",
+    "InvalidEventError",
+    "MatchDateError",
+    "MatchError",
+    "MatchNotFoundError",
+    "NotMatchedError",
+    "OverallocationError",
+    "PostAgainstPostError",
+    "PostAgainstPostWarning",
+    "ReskontroError",
+    "ReskontroWarning",
+    "ReversalError",
+    "SerializationError",
+    "SubAccountMismatchError",
+    "UnknownCurrencyError",
+    "WrongSignError",
+]
+
+
+class ReskontroError(Exception):
+    """Base class of every error raised by reskontro.
+
+    Attributes:
+        entry_id: the entry the error is about, when there is one.
+        field: the field (or argument) at fault, when there is one.
+        value: the offending value, when there is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        entry_id: str | None = None,
+        field: str | None = None,
+        value: Any = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.entry_id = entry_id
+        self.field = field
+        self.value = value
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild,
+            (type(self), self.message, self.entry_id, self.field, self.value),
+        )
+
+
+def _rebuild(
+    cls: type[ReskontroError], message: str, entry_id: str | None, field: str | None, value: Any
+) -> ReskontroError:
+    return cls(message, entry_id=entry_id, field=field, value=value)
+
+
+class InvalidAmountError(ReskontroError, ValueError):
+    """An amount is not an exact, finite decimal in the currency's minor unit.
+
+    Raised for floats, bools, NaN, infinity, unparsable strings and amounts with
+    more decimals than the currency allows.
+    """
+
+
+class UnknownCurrencyError(ReskontroError, ValueError):
+    """A currency code is not a known ISO 4217 code."""
+
+
+class CurrencyMismatchError(ReskontroError, ValueError):
+    """Two amounts in different currencies were combined or compared."""
+
+
+class InvalidEntryError(ReskontroError, ValueError):
+    """An entry has a missing or invalid field."""
+
+
+class WrongSignError(InvalidEntryError):
+    """An entry's amount has the wrong sign for its kind and side."""
+
+
+class DuplicateEntryError(ReskontroError, ValueError):
+    """An entry id is already used in the ledger (or twice in one batch)."""
+
+
+class EntryNotFoundError(ReskontroError, LookupError):
+    """No entry with that id is in the ledger (as of the date asked about)."""
+
+
+class MatchNotFoundError(ReskontroError, LookupError):
+    """No match with that id is in the ledger."""
+
+
+class InvalidEventError(ReskontroError, ValueError):
+    """An event cannot be applied to the ledger (replay or plan application)."""
+
+
+class MatchError(ReskontroError, ValueError):
+    """A match, extension, removal or dissolve breaks a matching rule."""
+
+
+class AlreadyMatchedError(MatchError):
+    """An entry is already in a live match; unmatch it first or extend that match.
+
+    Attributes:
+        match_id: the match the entry belongs to.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        entry_id: str | None = None,
+        field: str | None = None,
+        value: Any = None,
+        match_id: str | None = None,
+    ) -> None:
+        super().__init__(message, entry_id=entry_id, field=field, value=value)
+        self.match_id = match_id
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (
+            _rebuild_matched,
+            (self.message, self.entry_id, self.field, self.value, self.match_id),
+        )
+
+
+def _rebuild_matched(
+    message: str, entry_id: str | None, field: str | None, value: Any, match_id: str | None
+) -> AlreadyMatchedError:
+    return AlreadyMatchedError(
+        message, entry_id=entry_id, field=field, value=value, match_id=match_id
+    )
+
+
+class DuplicateMatchError(MatchError):
+    """A match id is already used in the ledger."""
+
+
+class NotMatchedError(MatchError):
+    """An entry is not in the match the operation names (or in no match at all)."""
+
+
+class SubAccountMismatchError(MatchError):
+    """Entries of different sub-accounts (side, party, control account) were matched."""
+
+
+class MatchDateError(MatchError):
+    """A match operation is dated before a member's posting date or the match's last change."""
+
+
+class OverallocationError(MatchError):
+    """An explicit allocation applies more than an entry's amount, or pairs wrong entries."""
+
+
+class PostAgainstPostError(MatchError):
+    """A match would hold several invoices and several payments (policy ``REFUSE``)."""
+
+
+class CrossCurrencyMatchError(MatchError):
+    """A match would mix transaction currencies, which the core engine does not allow."""
+
+
+class ReversalError(ReskontroError, ValueError):
+    """An entry cannot be reversed (it shares a match, or is already reversed)."""
+
+
+class SerializationError(ReskontroError, ValueError):
+    """A serialized document is malformed, of an unknown schema or of an unknown version."""
+
+
+class ReskontroWarning(UserWarning):
+    """Base class of every warning issued by reskontro."""
+
+
+class PostAgainstPostWarning(ReskontroWarning):
+    """A match holds several invoices and several payments (policy ``WARN``)."""

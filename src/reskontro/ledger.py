@@ -1,0 +1,1254 @@
+"""The ledger: an immutable, event-sourced customer and supplier sub-ledger.
+
+A :class:`Ledger` is the fold of an ordered list of
+:mod:`events <reskontro.events>`. Every operation (post, match, remove from a
+match, dissolve, change a due date, reverse) validates its input completely
+and returns a **new** ledger with the new events appended; the ledger it was
+called on is untouched, and so is every value you got from it before. A
+refused operation raises a :class:`~reskontro.exceptions.ReskontroError` and
+changes nothing.
+
+Every query takes an optional ``as_of`` date: the ledger as it stood at the end
+of that day, which is exactly the replay of the events dated on or before it
+(entries posted by then, matches applied by then and not undone by then).
+
+How values stay immutable and cheap
+-----------------------------------
+Ledger values that descend from one another share one append-only event log
+and one set of indexes. The newest value answers queries from the indexes
+directly; an operation on it appends in O(1) amortized (plus the size of the
+match it touches), however large the ledger. An older value still sees only
+its own prefix of the log: the first query on it, or an operation that
+branches from it, replays that prefix once (O(n)) into indexes of its own.
+``as_of`` queries replay the dated prefix once per date and cache it.
+
+>>> from datetime import date
+>>> from reskontro import Entry, Ledger, Money
+>>> nok = lambda amount: Money(amount, "NOK")
+>>> ledger = Ledger("NOK").post_many([
+...     Entry.invoice("F-1001", party="10001", amount=nok("1250.00"), posted=date(2026, 1, 5),
+...                   due=date(2026, 1, 19), document_no="1001", reference="100010010015"),
+...     Entry.payment("P-1", party="10001", amount=nok("-1250.00"), posted=date(2026, 1, 18),
+...                   reference="100010010015"),
+... ])
+>>> paid = ledger.match(["F-1001", "P-1"])
+>>> len(ledger.open_items()), len(paid.open_items())
+(2, 0)
+>>> paid.balance(party="10001").local
+Money('0.00', 'NOK')
+>>> len(paid.open_items(as_of=date(2026, 1, 17)))
+1
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal, localcontext
+from typing import Any, Final, final
+
+import attrs
+
+from reskontro._state import MatchState, State
+from reskontro.currency import check_currency, quantum
+from reskontro.entries import Entry, EntryKind, Side, SubAccount
+from reskontro.events import (
+    DueDateChanged,
+    EntriesMatched,
+    EntryPosted,
+    EntryReversed,
+    EntryUnmatched,
+    Event,
+    MatchDissolved,
+)
+from reskontro.exceptions import (
+    InvalidEntryError,
+    InvalidEventError,
+    MatchError,
+    NotMatchedError,
+    ReversalError,
+)
+from reskontro.items import Balance, Item, ItemList, Status
+from reskontro.matching import (
+    Allocation,
+    ClosePolicy,
+    Match,
+    MatchRow,
+    PostAgainstPost,
+    settle,
+)
+from reskontro.money import CONTEXT, Money, parse_amount
+
+__all__ = ["Ledger", "LedgerOptions"]
+
+_ZERO: Final = Decimal(0)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class LedgerOptions:
+    """The policies of a ledger.
+
+    Attributes:
+        post_against_post: what to do with a match holding several invoices
+            and several payments (default: warn).
+        auto_close_zero: close a zero-amount entry at posting by putting it
+            in a match of its own (Business Central's behaviour); off by
+            default, as in 24SevenOffice, where it stays open until matched.
+
+    >>> LedgerOptions(post_against_post=PostAgainstPost.REFUSE)
+    LedgerOptions(post_against_post=PostAgainstPost.REFUSE, auto_close_zero=False)
+    """
+
+    post_against_post: PostAgainstPost = attrs.field(
+        default=PostAgainstPost.WARN, validator=attrs.validators.instance_of(PostAgainstPost)
+    )
+    auto_close_zero: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
+
+
+class _Store:
+    """The event log and indexes shared by a line of ledger values."""
+
+    __slots__ = ("events", "lock", "state")
+
+    def __init__(self, local_currency: str) -> None:
+        self.events: list[Event] = []
+        self.state = State(local_currency)
+        self.lock = threading.RLock()
+
+    @classmethod
+    def replay(cls, local_currency: str, events: Iterable[Event]) -> _Store:
+        store = cls(local_currency)
+        apply = store.state.apply
+        append = store.events.append
+        with localcontext(CONTEXT):
+            for event in events:
+                apply(event)
+                append(event)
+        return store
+
+    def rollback(self, length: int) -> None:
+        """Forget events after *length* (a refused multi-event operation)."""
+        del self.events[length:]
+        fresh = _Store.replay(self.state.local, self.events)
+        self.state = fresh.state
+
+
+def _date(value: object, name: str) -> date:
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise InvalidEventError(
+            f"{name} must be a datetime.date, got {value!r}", field=name, value=value
+        )
+    return value
+
+
+@final
+class Ledger:
+    """An immutable customer and supplier sub-ledger; see the module docstring.
+
+    Args:
+        local_currency: the ledger's local (functional) currency, e.g. ``"NOK"``.
+        post_against_post: the post-against-post policy (default warn).
+        auto_close_zero: close zero-amount entries at posting (default off).
+
+    >>> Ledger("NOK")
+    Ledger.from_events([], 'NOK')
+    >>> Ledger("KRONER")
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.UnknownCurrencyError: unknown currency code 'KRONER': ...
+    """
+
+    __slots__ = ("_local", "_n", "_options", "_store", "_views")
+
+    _local: str
+    _n: int
+    _options: LedgerOptions
+    _store: _Store
+    _views: dict[date | None, Ledger | State]
+
+    def __init__(
+        self,
+        local_currency: str,
+        *,
+        post_against_post: PostAgainstPost = PostAgainstPost.WARN,
+        auto_close_zero: bool = False,
+    ) -> None:
+        options = LedgerOptions(
+            post_against_post=post_against_post, auto_close_zero=auto_close_zero
+        )
+        code = check_currency(local_currency)
+        self._init(code, options, _Store(code), 0)
+
+    def _init(self, local: str, options: LedgerOptions, store: _Store, n: int) -> None:
+        setter = object.__setattr__
+        setter(self, "_local", local)
+        setter(self, "_options", options)
+        setter(self, "_store", store)
+        setter(self, "_n", n)
+        setter(self, "_views", {})
+
+    @classmethod
+    def _make(cls, local: str, options: LedgerOptions, store: _Store, n: int) -> Ledger:
+        ledger = object.__new__(cls)
+        ledger._init(local, options, store, n)
+        return ledger
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Ledger is immutable; cannot set {name!r}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"Ledger is immutable; cannot delete {name!r}")
+
+    @classmethod
+    def from_events(
+        cls,
+        events: Iterable[Event],
+        local_currency: str,
+        *,
+        post_against_post: PostAgainstPost = PostAgainstPost.WARN,
+        auto_close_zero: bool = False,
+    ) -> Ledger:
+        """Rebuild a ledger by replaying *events* in order.
+
+        Replay checks every event as the operations did, but not the
+        post-against-post policy (history made under another policy replays).
+
+        Raises:
+            ReskontroError: an event cannot be applied where it stands.
+
+        >>> from datetime import date
+        >>> from reskontro import EntryPosted
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> Ledger.from_events([EntryPosted(e)], "NOK") == Ledger("NOK").post(e)
+        True
+        """
+        options = LedgerOptions(
+            post_against_post=post_against_post, auto_close_zero=auto_close_zero
+        )
+        code = check_currency(local_currency)
+        store = _Store.replay(code, events)
+        return cls._make(code, options, store, len(store.events))
+
+    # -- identity --------------------------------------------------------------
+
+    @property
+    def local_currency(self) -> str:
+        """The ledger's local currency."""
+        return self._local
+
+    @property
+    def options(self) -> LedgerOptions:
+        """The ledger's policies."""
+        return self._options
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        """The ledger's history: every event, in the order it was applied."""
+        return tuple(self._store.events[: self._n])
+
+    @property
+    def event_count(self) -> int:
+        """The number of events in the ledger's history."""
+        return self._n
+
+    def _event_list(self) -> Sequence[Event]:
+        store = self._store
+        return store.events if len(store.events) == self._n else store.events[: self._n]
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ledger):
+            return NotImplemented
+        if self is other:
+            return True
+        return (
+            self._local == other._local
+            and self._options == other._options
+            and self._n == other._n
+            and (
+                self._store is other._store
+                or all(a == b for a, b in zip(self._event_list(), other._event_list(), strict=True))
+            )
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._local, self._options, self._n))
+
+    def __repr__(self) -> str:
+        opts = []
+        if self._options.post_against_post is not PostAgainstPost.WARN:
+            opts.append(f", post_against_post={self._options.post_against_post!r}")
+        if self._options.auto_close_zero:
+            opts.append(", auto_close_zero=True")
+        if self._n > 20:
+            return (
+                f"<Ledger {self._local}: {self._n} events, "
+                f"{len(self._state().entries)} entries{''.join(opts)}>"
+            )
+        return f"Ledger.from_events({list(self._event_list())!r}, {self._local!r}{''.join(opts)})"
+
+    # -- state access ------------------------------------------------------------
+
+    def _state(self) -> State:
+        store = self._store
+        if len(store.events) == self._n:
+            return store.state
+        cached = self._views.get(None)
+        if isinstance(cached, State):
+            return cached
+        state = _Store.replay(self._local, store.events[: self._n]).state
+        self._views[None] = state
+        return state
+
+    def as_of(self, on: date) -> Ledger:
+        """The ledger as it stood at the end of day *on*.
+
+        It is the replay of the events dated on or before *on*: entries posted
+        by then, matches applied by then and not undone by then, due dates as
+        changed by then.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> Ledger("NOK").post(e).as_of(date(2026, 1, 1)).event_count
+        0
+        """
+        on = _date(on, "as_of")
+        cached = self._views.get(on)
+        if isinstance(cached, Ledger):
+            return cached
+        events = [event for event in self._event_list() if event.on <= on]
+        if len(events) == self._n:
+            view = self
+        else:
+            store = _Store.replay(self._local, events)
+            view = Ledger._make(self._local, self._options, store, len(events))
+        if len(self._views) > 16:
+            self._views.clear()
+        self._views[on] = view
+        return view
+
+    def _at(self, as_of: date | None) -> State:
+        return self._state() if as_of is None else self.as_of(as_of)._state()
+
+    # -- applying events -------------------------------------------------------------
+
+    def _commit(self, events: Sequence[Event], *, policy: bool = True) -> Ledger:
+        store = self._store
+        check = self._options.post_against_post if policy else PostAgainstPost.OFF
+        with store.lock:
+            if len(store.events) != self._n:
+                # an older value branches: it gets a log of its own
+                store = _Store.replay(self._local, store.events[: self._n])
+            start = len(store.events)
+            state = store.state
+            try:
+                with localcontext(CONTEXT):
+                    for event in events:
+                        state.apply(event, check)
+                        store.events.append(event)
+            except BaseException:
+                if len(store.events) > start:
+                    store.rollback(start)
+                raise
+            return Ledger._make(self._local, self._options, store, len(store.events))
+
+    def apply(self, events: Iterable[Event]) -> Ledger:
+        """Apply a plan: a sequence of events, all or nothing.
+
+        Each event is checked as the operation that makes it would check it
+        (the post-against-post policy included). If one is refused, none is
+        applied.
+
+        Raises:
+            ReskontroError: an event cannot be applied.
+
+        >>> from datetime import date
+        >>> from reskontro import EntryPosted
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> Ledger("NOK").apply([EntryPosted(e)]).entry("F-1").amount
+        Money('5.00', 'NOK')
+        """
+        return self._commit(list(events))
+
+    def post(self, entry: Entry) -> Ledger:
+        """Post one entry.
+
+        Raises:
+            DuplicateEntryError: the id is already in the ledger.
+            InvalidEntryError: *entry* is not an entry, or its local amount is
+                not in the ledger's local currency.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> Ledger("NOK").post(e).post(e)
+        Traceback (most recent call last):
+        ...
+        reskontro.exceptions.DuplicateEntryError: entry 'F-1' is already in the ledger
+        """
+        return self.post_many((entry,))
+
+    def post_many(self, entries: Iterable[Entry]) -> Ledger:
+        """Post a batch of entries, all or nothing.
+
+        Raises:
+            DuplicateEntryError: an id is already in the ledger or twice in the batch.
+            InvalidEntryError: an item is not an entry, or its local amount is
+                not in the ledger's local currency.
+        """
+        batch = entries if isinstance(entries, (list, tuple)) else list(entries)
+        if isinstance(entries, Entry):
+            raise InvalidEntryError(
+                "post_many takes an iterable of entries; use post() for one entry",
+                field="entries", value=entries,
+            )
+        auto = self._options.auto_close_zero
+        store = self._store
+        with store.lock:
+            if len(store.events) != self._n or auto:
+                return self._commit(self._posting_events(batch, auto))
+            state = store.state
+            state.check_posting(batch)
+            with localcontext(CONTEXT):
+                state.post_many(batch, checked=True)
+            store.events.extend(EntryPosted(entry) for entry in batch)
+            return Ledger._make(self._local, self._options, store, len(store.events))
+
+    def _posting_events(self, batch: Sequence[Entry], auto: bool) -> list[Event]:
+        events: list[Event] = []
+        taken: set[str] = set()
+        for entry in batch:
+            events.append(EntryPosted(entry))
+            if (
+                auto
+                and isinstance(entry, Entry)
+                and entry.amount.is_zero
+                and entry.amount_local.is_zero
+            ):
+                match_id = self._new_match_id(taken)
+                taken.add(match_id)
+                events.append(
+                    EntriesMatched(match_id=match_id, entry_ids=(entry.id,), on=entry.posted)
+                )
+        return events
+
+    def _new_match_id(self, taken: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+        matches = self._state().matches
+        number = len(matches) + len(taken) + 1
+        while f"M{number}" in matches or f"M{number}" in taken:
+            number += 1
+        return f"M{number}"
+
+    def match(
+        self,
+        entry_ids: Iterable[str],
+        *,
+        on: date | None = None,
+        match_id: str | None = None,
+        allocations: Iterable[Allocation] = (),
+        close_policy: ClosePolicy = ClosePolicy.ALL_CURRENCIES,
+        extend: bool = False,
+    ) -> Ledger:
+        """Match entries of one sub-account (opprett kobling).
+
+        Args:
+            entry_ids: the entries to match (one alone closes a zero entry).
+            on: the application date; defaults to the latest posting date of
+                the entries (and never earlier than that).
+            match_id: the id of the new match; generated (``M1``, ``M2``...) when omitted.
+            allocations: explicit amounts to apply per (credit, debit) pair;
+                the rest is allocated oldest first.
+            close_policy: :attr:`ClosePolicy.LOCAL_ONLY` to close on the local
+                sum alone (recorded on the match).
+            extend: when one of the entries is already in a live match, add the
+                others to that match instead of refusing.
+
+        Raises:
+            EntryNotFoundError: an entry is not in the ledger.
+            AlreadyMatchedError: an entry is in another match (and not ``extend``).
+            SubAccountMismatchError: the entries are on different sub-accounts.
+            MatchDateError: *on* is before an entry's posting date.
+            CrossCurrencyMatchError: the entries are in different currencies.
+            OverallocationError: an explicit allocation does not fit.
+            PostAgainstPostError: the policy is ``REFUSE`` and the match breaks it.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.invoice("F-2", party="2", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+        ... ])
+        >>> ledger.match(["F-1", "P-1"]).get_match("M1").is_closed
+        True
+        >>> ledger.match(["F-2", "P-1"])
+        Traceback (most recent call last):
+        ...
+        reskontro.exceptions.SubAccountMismatchError: match 'M1': entry 'P-1' is on ...
+        """
+        ids = _ids(entry_ids)
+        allocs = tuple(allocations)
+        state = self._state()
+        if extend:
+            current = {state.match_of[i] for i in ids if i in state.match_of}
+            if len(current) > 1:
+                raise MatchError(
+                    f"cannot extend: the entries are in several matches {sorted(current)!r}",
+                    field="entry_ids", value=ids,
+                )
+            if current:
+                (existing,) = current
+                joining = [i for i in ids if i not in state.match_of]
+                if not joining:
+                    return self
+                return self.extend_match(
+                    existing, joining, on=on, allocations=allocs,
+                    close_policy=None if close_policy is ClosePolicy.ALL_CURRENCIES
+                    else close_policy,
+                )
+        if match_id is None:
+            match_id = self._new_match_id()
+        if on is None:
+            on = self._default_date(state, ids, None)
+        event = EntriesMatched(
+            match_id=match_id, entry_ids=ids, on=on, allocations=allocs,
+            close_policy=close_policy,
+        )
+        return self._commit([event])
+
+    def match_many(
+        self,
+        groups: Iterable[Iterable[str]],
+        *,
+        on: date | None = None,
+        close_policy: ClosePolicy = ClosePolicy.ALL_CURRENCIES,
+    ) -> Ledger:
+        """Create many matches at once, all or nothing: one per group of entry ids.
+
+        Each group becomes a new match with a generated id, dated *on* or, by
+        default, on the latest posting date of its entries, allocated oldest
+        first. This is the fast way to apply a day's payments.
+
+        Raises:
+            ReskontroError: as :meth:`match`, for any group; then no match is made.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+        ...     Entry.invoice("F-2", party="2", amount=nok("50"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-2", party="2", amount=nok("-20"), posted=date(2026, 1, 9)),
+        ... ]).match_many([["F-1", "P-1"], ["F-2", "P-2"]])
+        >>> [(row.match_id, row.outstanding_local) for row in ledger.match_rows()]
+        [('M1', Money('0.00', 'NOK')), ('M2', Money('30.00', 'NOK'))]
+        """
+        state = self._state()
+        events: list[Event] = []
+        number = len(state.matches)
+        matches = state.matches
+        entries = state.entries
+        released = state.released_on
+        for group in groups:
+            ids = _ids(group)
+            number += 1
+            while f"M{number}" in matches:
+                number += 1
+            when = on
+            if when is None:
+                if not ids:
+                    raise MatchError("no entries to match", field="entry_ids", value=ids)
+                when = max(
+                    entries[i].posted if i in entries else state.entry(i).posted for i in ids
+                )
+                if released:
+                    when = max([when, *(released[i] for i in ids if i in released)])
+            events.append(
+                EntriesMatched(
+                    match_id=f"M{number}", entry_ids=ids, on=when, close_policy=close_policy
+                )
+            )
+        return self._commit(events)
+
+    def extend_match(
+        self,
+        match_id: str,
+        entry_ids: Iterable[str],
+        *,
+        on: date | None = None,
+        allocations: Iterable[Allocation] = (),
+        close_policy: ClosePolicy | None = None,
+    ) -> Ledger:
+        """Add entries to a live match.
+
+        Args:
+            match_id: the match to extend.
+            entry_ids: the entries to add.
+            on: the date of the extension; defaults to the latest of the
+                match's last change and the entries' posting dates.
+            allocations: further explicit allocations.
+            close_policy: a new close policy for the match, or ``None`` to keep it.
+
+        Raises:
+            MatchNotFoundError: no such match.
+            MatchError: the match was dissolved (or another matching rule, as for :meth:`match`).
+        """
+        ids = _ids(entry_ids)
+        state = self._state()
+        if on is None:
+            on = self._default_date(state, ids, state.live_match(match_id, "extend"))
+        event = EntriesMatched(
+            match_id=match_id, entry_ids=ids, on=on, allocations=tuple(allocations),
+            close_policy=close_policy, extend=True,
+        )
+        return self._commit([event])
+
+    @staticmethod
+    def _default_date(state: State, ids: Sequence[str], ms: MatchState | None) -> date:
+        dates = [state.entry(i).posted for i in ids]
+        dates.extend(state.released_on[i] for i in ids if i in state.released_on)
+        if ms is not None:
+            dates.append(ms.changed_on)
+        if not dates:
+            raise MatchError("no entries to match", field="entry_ids", value=tuple(ids))
+        return max(dates)
+
+    def remove_from_match(self, entry_id: str, *, on: date) -> Ledger:
+        """Remove one entry from its match (fjern fra kobling), dated *on*.
+
+        The rest of the match is re-allocated; items it had closed reopen.
+        Removing the last member ends the match.
+
+        Raises:
+            EntryNotFoundError: no such entry.
+            NotMatchedError: the entry is in no match.
+            MatchDateError: *on* is before the match's last application date.
+        """
+        state = self._state()
+        state.entry(entry_id)
+        match_id = state.match_of.get(entry_id)
+        if match_id is None:
+            raise NotMatchedError(
+                f"entry {entry_id!r} is in no match", entry_id=entry_id, field="entry_id",
+                value=entry_id,
+            )
+        return self._commit([EntryUnmatched(match_id=match_id, entry_id=entry_id, on=on)])
+
+    def dissolve(self, match_id: str, *, on: date) -> Ledger:
+        """Dissolve a match (løs opp kobling), dated *on*: every member is unmatched.
+
+        Raises:
+            MatchNotFoundError: no such match.
+            MatchError: the match is already dissolved.
+            MatchDateError: *on* is before the match's last application date.
+        """
+        return self._commit([MatchDissolved(match_id=match_id, on=on)])
+
+    def change_due_date(self, entry_id: str, due: date | None, *, on: date) -> Ledger:
+        """Change an entry's due date from day *on*; the original stays in history.
+
+        Raises:
+            EntryNotFoundError: no such entry.
+            InvalidEntryError: *due* is before the entry's document date.
+            InvalidEventError: *on* is before the posting date or a previous change.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2),
+        ...                   due=date(2026, 1, 16))
+        >>> later = Ledger("NOK").post(e).change_due_date("F-1", date(2026, 2, 1),
+        ...                                               on=date(2026, 1, 10))
+        >>> later.item("F-1").due, later.item("F-1", as_of=date(2026, 1, 9)).due
+        (datetime.date(2026, 2, 1), datetime.date(2026, 1, 16))
+        """
+        return self._commit([DueDateChanged(entry_id=entry_id, due=due, on=on)])
+
+    def reverse(
+        self,
+        entry_id: str,
+        *,
+        on: date,
+        reversal_id: str | None = None,
+        match_id: str | None = None,
+        text: str | None = None,
+        unmatch_first: bool = False,
+    ) -> Ledger:
+        """Reverse an entry (storno): post its counter-entry dated *on* and match the two.
+
+        Both then close. An entry that shares a match with others is refused
+        unless *unmatch_first*, which removes it from that match on *on*
+        first. An entry alone in a match leaves that match first.
+
+        Args:
+            entry_id: the entry to reverse.
+            on: the date of the reversal (the counter-entry's posting date).
+            reversal_id: the counter-entry's id (default ``"<id>-R"``).
+            match_id: the id of the match of the two (generated when omitted).
+            text: the counter-entry's text (default ``"Reversal of <id>"``).
+            unmatch_first: remove the entry from its match first.
+
+        Raises:
+            ReversalError: the entry is matched with others, is itself a
+                reversal, or is already reversed.
+            DuplicateEntryError: *reversal_id* is taken.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> undone = Ledger("NOK").post(e).reverse("F-1", on=date(2026, 1, 3))
+        >>> undone.entry("F-1-R").amount, len(undone.open_items())
+        (Money('-5.00', 'NOK'), 0)
+        """
+        on = _date(on, "on")
+        state = self._state()
+        original = state.entry(entry_id)
+        events: list[Event] = []
+        current = state.match_of.get(entry_id)
+        if current is not None:
+            ms = state.matches[current]
+            if len(ms.members) > 1 and not unmatch_first:
+                raise ReversalError(
+                    f"entry {entry_id!r} shares match {current!r} with "
+                    f"{[i for i in ms.members if i != entry_id]!r}; remove it first or pass "
+                    f"unmatch_first=True",
+                    entry_id=entry_id, field="entry_id", value=entry_id,
+                )
+            if len(ms.members) > 1:
+                events.append(EntryUnmatched(match_id=current, entry_id=entry_id, on=on))
+            else:
+                events.append(MatchDissolved(match_id=current, on=on))
+        reversal = original.reversed(
+            reversal_id if reversal_id is not None else f"{entry_id}-R", posted=on, text=text
+        )
+        events.append(
+            EntryReversed(
+                entry_id=entry_id, reversal=reversal,
+                match_id=match_id if match_id is not None else self._new_match_id(), on=on,
+            )
+        )
+        return self._commit(events)
+
+    # -- queries: entries and items ------------------------------------------------
+
+    def entry(self, entry_id: str, *, as_of: date | None = None) -> Entry:
+        """The entry with id *entry_id*.
+
+        Raises:
+            EntryNotFoundError: no such entry (as of *as_of*).
+
+        >>> Ledger("NOK").entry("F-404")
+        Traceback (most recent call last):
+        ...
+        reskontro.exceptions.EntryNotFoundError: no entry 'F-404' in the ledger
+        """
+        return self._at(as_of).entry(entry_id)
+
+    def __contains__(self, entry_id: object) -> bool:
+        return isinstance(entry_id, str) and entry_id in self._state().entries
+
+    def item(self, entry_id: str, *, as_of: date | None = None) -> Item:
+        """The entry with what the ledger derives for it: remaining, open, match, due.
+
+        Raises:
+            EntryNotFoundError: no such entry (as of *as_of*).
+        """
+        state = self._at(as_of)
+        return self._item(state, state.entry(entry_id))
+
+    def _item(self, state: State, entry: Entry) -> Item:
+        rem_tx, rem_local, is_open, match_id = state.item_state(entry)
+        cur = entry.amount.currency
+        local = self._local
+        return Item(
+            entry=entry,
+            remaining=entry.amount if rem_tx is entry.amount.amount else Money._of(rem_tx, cur),
+            remaining_local=(
+                entry.amount_local
+                if rem_local is entry.amount_local.amount
+                else Money._of(rem_local, local)
+            ),
+            is_open=is_open,
+            match_id=match_id,
+            due=state.current_due(entry),
+        )
+
+    def _entries(
+        self,
+        state: State,
+        party: str | None,
+        side: Side | None,
+        account: str | None,
+        sub_account: SubAccount | None,
+    ) -> Iterator[Entry]:
+        entries = state.entries
+        if sub_account is not None:
+            for entry_id in state.by_sub.get(sub_account, ()):
+                yield entries[entry_id]
+            return
+        if party is None and side is None and account is None:
+            yield from entries.values()
+            return
+        for sub in sorted(state.by_sub):
+            if (
+                (party is None or sub.party == party)
+                and (side is None or sub.side is side)
+                and (account is None or sub.account == account)
+            ):
+                for entry_id in state.by_sub[sub]:
+                    yield entries[entry_id]
+
+    def items(
+        self,
+        status: Status = Status.ALL,
+        *,
+        party: str | None = None,
+        side: Side | None = None,
+        account: str | None = None,
+        sub_account: SubAccount | None = None,
+        as_of: date | None = None,
+    ) -> ItemList:
+        """Items (open, closed or all) for the whole ledger or one party, side or account.
+
+        Items come in posting order; when filtered by party, side or account,
+        grouped by sub-account first.
+
+        >>> Ledger("NOK").items(party="1").total.local
+        Money('0.00', 'NOK')
+        """
+        return self.search(
+            status=status, party=party, side=side, account=account, sub_account=sub_account,
+            as_of=as_of,
+        )
+
+    def open_items(
+        self,
+        *,
+        party: str | None = None,
+        side: Side | None = None,
+        account: str | None = None,
+        sub_account: SubAccount | None = None,
+        as_of: date | None = None,
+    ) -> ItemList:
+        """Open items (åpne poster); see :meth:`items`."""
+        return self.items(
+            Status.OPEN, party=party, side=side, account=account, sub_account=sub_account,
+            as_of=as_of,
+        )
+
+    def closed_items(
+        self,
+        *,
+        party: str | None = None,
+        side: Side | None = None,
+        account: str | None = None,
+        sub_account: SubAccount | None = None,
+        as_of: date | None = None,
+    ) -> ItemList:
+        """Closed items (lukkede poster); see :meth:`items`."""
+        return self.items(
+            Status.CLOSED, party=party, side=side, account=account, sub_account=sub_account,
+            as_of=as_of,
+        )
+
+    def search(
+        self,
+        *,
+        status: Status = Status.ALL,
+        party: str | None = None,
+        side: Side | None = None,
+        account: str | None = None,
+        sub_account: SubAccount | None = None,
+        kind: EntryKind | Iterable[EntryKind] | None = None,
+        document_no: str | None = None,
+        reference: str | None = None,
+        currency: str | None = None,
+        min_amount: Decimal | int | str | None = None,
+        max_amount: Decimal | int | str | None = None,
+        posted_from: date | None = None,
+        posted_to: date | None = None,
+        due_from: date | None = None,
+        due_to: date | None = None,
+        overdue_on: date | None = None,
+        text: str | None = None,
+        match_id: str | None = None,
+        where: Callable[[Item], bool] | None = None,
+        as_of: date | None = None,
+    ) -> ItemList:
+        """Find items by any field; the result carries the sum of what it found.
+
+        Every criterion is optional and they all must hold. Amount bounds
+        compare the signed transaction amount (inclusive); date bounds are
+        inclusive; ``overdue_on`` keeps open items whose current due date is
+        before that date; ``text`` is a case-insensitive substring of the
+        entry's text or document number; ``where`` is any further predicate.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2),
+        ...                   due=date(2026, 1, 16), text="Consulting"),
+        ...     Entry.invoice("F-2", party="1", amount=nok("300"), posted=date(2026, 1, 20),
+        ...                   due=date(2026, 2, 3)),
+        ... ])
+        >>> found = ledger.search(overdue_on=date(2026, 1, 31))
+        >>> found.ids, found.total.local
+        (('F-1',), Money('100.00', 'NOK'))
+        >>> ledger.search(min_amount="200").ids
+        ('F-2',)
+        """
+        state = self._at(as_of)
+        kinds: frozenset[EntryKind] | None
+        if kind is None:
+            kinds = None
+        elif isinstance(kind, EntryKind):
+            kinds = frozenset((kind,))
+        else:
+            kinds = frozenset(kind)
+        low = None if min_amount is None else parse_amount(min_amount, field="min_amount")
+        high = None if max_amount is None else parse_amount(max_amount, field="max_amount")
+        needle = None if text is None else text.casefold()
+        want_open = status is Status.OPEN
+        want_closed = status is Status.CLOSED
+        if match_id is not None:
+            ms = state.match(match_id)
+            candidates: Iterable[Entry] = (state.entries[i] for i in ms.members)
+        else:
+            candidates = self._entries(state, party, side, account, sub_account)
+        plain = (
+            kinds is None and document_no is None and reference is None and currency is None
+            and low is None and high is None and posted_from is None and posted_to is None
+            and due_from is None and due_to is None and overdue_on is None and needle is None
+            and where is None and match_id is None
+        )
+        item_state = state.item_state
+        found: list[Item] = []
+        make = self._item
+        for entry in candidates:
+            if not plain:
+                if kinds is not None and entry.kind not in kinds:
+                    continue
+                if document_no is not None and entry.document_no != document_no:
+                    continue
+                if reference is not None and entry.reference != reference:
+                    continue
+                if currency is not None and entry.amount.currency != currency:
+                    continue
+                if low is not None and entry.amount.amount < low:
+                    continue
+                if high is not None and entry.amount.amount > high:
+                    continue
+                if posted_from is not None and entry.posted < posted_from:
+                    continue
+                if posted_to is not None and entry.posted > posted_to:
+                    continue
+                if needle is not None and needle not in entry.text.casefold() and (
+                    entry.document_no is None or needle not in entry.document_no.casefold()
+                ):
+                    continue
+            if want_open or want_closed:
+                is_open = item_state(entry)[2]
+                if is_open is not want_open:
+                    continue
+            item = make(state, entry)
+            if not plain:
+                due = item.due
+                if due_from is not None and (due is None or due < due_from):
+                    continue
+                if due_to is not None and (due is None or due > due_to):
+                    continue
+                if overdue_on is not None and not item.is_overdue(overdue_on):
+                    continue
+                if where is not None and not where(item):
+                    continue
+            found.append(item)
+        return ItemList(found, self._local)
+
+    # -- queries: balances -----------------------------------------------------------
+
+    def balance(
+        self,
+        *,
+        party: str | None = None,
+        side: Side | None = None,
+        account: str | None = None,
+        sub_account: SubAccount | None = None,
+        as_of: date | None = None,
+    ) -> Balance:
+        """The balance of the sub-accounts that fit, or of the whole ledger.
+
+        The sum of every entry posted (as of *as_of*), in local currency and
+        per transaction currency. On the customer ledger a positive balance is
+        what the customer owes; on the supplier ledger a negative one is what
+        we owe.
+
+        >>> Ledger("NOK").balance(party="10001")
+        Balance(Money('0.00', 'NOK'), ())
+        """
+        state = self._at(as_of)
+        local = _ZERO
+        per: dict[str, Decimal] = {}
+        with localcontext(CONTEXT):
+            for sub in self._subs(state, party, side, account, sub_account):
+                local += state.bal_local[sub]
+                for cur, amount in state.bal_tx[sub].items():
+                    per[cur] = per.get(cur, _ZERO) + amount
+        return Balance.from_sums(self._local, local, per)
+
+    def _subs(
+        self,
+        state: State,
+        party: str | None,
+        side: Side | None,
+        account: str | None,
+        sub_account: SubAccount | None,
+    ) -> list[SubAccount]:
+        if sub_account is not None:
+            return [sub_account] if sub_account in state.bal_local else []
+        return [
+            sub
+            for sub in state.bal_local
+            if (party is None or sub.party == party)
+            and (side is None or sub.side is side)
+            and (account is None or sub.account == account)
+        ]
+
+    def balances(
+        self, *, side: Side | None = None, as_of: date | None = None
+    ) -> dict[SubAccount, Balance]:
+        """The balance of every sub-account (of one side, if given), sorted by key.
+
+        The dict is a fresh copy; changing it changes nothing in the ledger.
+        """
+        state = self._at(as_of)
+        local = self._local
+        q_local = quantum(local)
+        result: dict[SubAccount, Balance] = {}
+        for sub in sorted(state.bal_local):
+            if side is not None and sub.side is not side:
+                continue
+            per = state.bal_tx[sub]
+            result[sub] = Balance(
+                Money._of(state.bal_local[sub].quantize(q_local, context=CONTEXT), local),
+                tuple(
+                    Money._of(per[c].quantize(quantum(c), context=CONTEXT), c)
+                    for c in sorted(per)
+                ),
+            )
+        return result
+
+    def sub_accounts(self, *, as_of: date | None = None) -> tuple[SubAccount, ...]:
+        """Every sub-account with entries, sorted by (side, party, account)."""
+        return tuple(sorted(self._at(as_of).by_sub))
+
+    def parties(self, *, side: Side | None = None, as_of: date | None = None) -> tuple[str, ...]:
+        """Every party with entries (on one side, if given), sorted."""
+        return tuple(
+            sorted(
+                {s.party for s in self._at(as_of).by_sub if side is None or s.side is side}
+            )
+        )
+
+    # -- queries: matches ----------------------------------------------------------------
+
+    def _match_view(self, state: State, ms: MatchState) -> Match:
+        members = [state.entries[i] for i in ms.members]
+        local = self._local
+        out_local = _ZERO
+        out_tx: dict[str, Decimal] = {}
+        with localcontext(CONTEXT):
+            for entry in members:
+                out_local += entry.amount_local.amount
+                cur = entry.amount.currency
+                out_tx[cur] = out_tx.get(cur, _ZERO) + entry.amount.amount
+            pairs = settle(
+                members, ms.explicit, ms.policy, local, state._dues(members)
+            ).pairs if members else []
+        return Match(
+            id=ms.id,
+            sub_account=ms.sub,
+            entry_ids=ms.members,
+            applied_on=ms.applied_on,
+            changed_on=ms.changed_on,
+            close_policy=ms.policy,
+            is_closed=ms.closed and ms.dissolved_on is None,
+            outstanding_local=Money._of(out_local, local),
+            outstanding=tuple(Money._of(out_tx[c], c) for c in sorted(out_tx)),
+            allocations=tuple(
+                Allocation(c, d, Money._of(a, state.entries[d].amount.currency))
+                for c, d, a in pairs
+            ),
+            dissolved_on=ms.dissolved_on,
+        )
+
+    def get_match(self, match_id: str, *, as_of: date | None = None) -> Match:
+        """The match with id *match_id* (live or dissolved).
+
+        Raises:
+            MatchNotFoundError: no such match (as of *as_of*).
+        """
+        state = self._at(as_of)
+        return self._match_view(state, state.match(match_id))
+
+    def match_of(self, entry_id: str, *, as_of: date | None = None) -> Match | None:
+        """The live match of an entry, or ``None``.
+
+        Raises:
+            EntryNotFoundError: no such entry.
+        """
+        state = self._at(as_of)
+        state.entry(entry_id)
+        match_id = state.match_of.get(entry_id)
+        return None if match_id is None else self._match_view(state, state.matches[match_id])
+
+    def allocations(self, entry_id: str, *, as_of: date | None = None) -> tuple[Allocation, ...]:
+        """The allocations in force that involve an entry (empty when unmatched).
+
+        Raises:
+            EntryNotFoundError: no such entry.
+        """
+        found = self.match_of(entry_id, as_of=as_of)
+        if found is None:
+            return ()
+        return tuple(a for a in found.allocations if entry_id in (a.credit_id, a.debit_id))
+
+    def matches(
+        self,
+        *,
+        party: str | None = None,
+        sub_account: SubAccount | None = None,
+        include_dissolved: bool = False,
+        as_of: date | None = None,
+    ) -> tuple[Match, ...]:
+        """The matches of the ledger (or of one party / sub-account), in creation order."""
+        state = self._at(as_of)
+        return tuple(
+            self._match_view(state, ms)
+            for ms in state.matches.values()
+            if (include_dissolved or ms.dissolved_on is None)
+            and (party is None or ms.sub.party == party)
+            and (sub_account is None or ms.sub == sub_account)
+        )
+
+    def match_rows(
+        self,
+        *,
+        party: str | None = None,
+        sub_account: SubAccount | None = None,
+        status: Status = Status.ALL,
+        as_of: date | None = None,
+    ) -> tuple[MatchRow, ...]:
+        """The match rows a user interface lists: count, id, oldest invoice, outstanding.
+
+        >>> Ledger("NOK").match_rows()
+        ()
+        """
+        state = self._at(as_of)
+        rows: list[MatchRow] = []
+        local = self._local
+        for ms in state.matches.values():
+            if ms.dissolved_on is not None:
+                continue
+            if party is not None and ms.sub.party != party:
+                continue
+            if sub_account is not None and ms.sub != sub_account:
+                continue
+            if (status is Status.OPEN and ms.closed) or (status is Status.CLOSED and not ms.closed):
+                continue
+            members = [state.entries[i] for i in ms.members]
+            invoices = [e for e in members if e.kind is EntryKind.INVOICE and e.reverses is None]
+            oldest = min(
+                invoices, key=lambda e: (e.document_date, e.posted, e.id), default=None
+            )
+            out_local = _ZERO
+            out_tx: dict[str, Decimal] = {}
+            with localcontext(CONTEXT):
+                for entry in members:
+                    out_local += entry.amount_local.amount
+                    cur = entry.amount.currency
+                    out_tx[cur] = out_tx.get(cur, _ZERO) + entry.amount.amount
+            rows.append(
+                MatchRow(
+                    match_id=ms.id,
+                    entry_count=len(members),
+                    document_no=None if oldest is None else (oldest.document_no or oldest.id),
+                    outstanding_local=Money._of(out_local, local),
+                    outstanding=tuple(Money._of(out_tx[c], c) for c in sorted(out_tx)),
+                    is_closed=ms.closed,
+                )
+            )
+        return tuple(rows)
+
+    def history(self, entry_id: str) -> tuple[Event, ...]:
+        """Every event that touched an entry, in order (its audit trail).
+
+        Raises:
+            EntryNotFoundError: no such entry.
+        """
+        state = self._state()
+        state.entry(entry_id)
+        touched: set[str] = set()  # the live matches the entry is in
+        result: list[Event] = []
+        for event in self._event_list():
+            if isinstance(event, EntryPosted):
+                if event.entry.id == entry_id:
+                    result.append(event)
+            elif isinstance(event, EntriesMatched):
+                if entry_id in event.entry_ids:
+                    touched.add(event.match_id)
+                if event.match_id in touched:
+                    result.append(event)
+            elif isinstance(event, EntryUnmatched):
+                if event.match_id in touched:
+                    result.append(event)
+                    if event.entry_id == entry_id:
+                        touched.discard(event.match_id)
+            elif isinstance(event, MatchDissolved):
+                if event.match_id in touched:
+                    result.append(event)
+                    touched.discard(event.match_id)
+            elif isinstance(event, DueDateChanged):
+                if event.entry_id == entry_id:
+                    result.append(event)
+            elif entry_id in (event.entry_id, event.reversal.id):
+                result.append(event)
+                touched.add(event.match_id)
+        return tuple(result)
+
+    # -- serialization -----------------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ledger as a JSON-ready dict (schema ``reskontro.ledger``, versioned).
+
+        >>> Ledger("NOK").to_dict()["local_currency"]
+        'NOK'
+        """
+        from reskontro.serialization import ledger_to_dict
+
+        return ledger_to_dict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Ledger:
+        """Rebuild a ledger from :meth:`to_dict` output.
+
+        Raises:
+            SerializationError: the document is malformed or of an unknown version.
+        """
+        from reskontro.serialization import ledger_from_dict
+
+        return ledger_from_dict(data)
+
+
+def _ids(entry_ids: Iterable[str]) -> tuple[str, ...]:
+    if isinstance(entry_ids, str):
+        raise MatchError(
+            f"entry_ids must be a list of ids, not the string {entry_ids!r}",
+            field="entry_ids", value=entry_ids,
+        )
+    ids = tuple(entry_ids)
+    for entry_id in ids:
+        if not isinstance(entry_id, str):
+            raise MatchError(
+                f"entry id {entry_id!r} is not a string", field="entry_ids", value=entry_id
+            )
+    return ids
+

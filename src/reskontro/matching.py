@@ -1,0 +1,460 @@
+"""Matches (koblinger): groups of entries that settle each other, and how they allocate.
+
+A *match* groups entries of **one sub-account** (same side, party and control
+account) that settle each other: an invoice and its payment, an invoice, a
+credit note and a partial payment, one payment over three invoices. It has a
+stable id (the koblings-id), an *application date* that is never earlier than
+the latest posting date of its members, and a :class:`ClosePolicy`.
+
+Outstanding and closing
+-----------------------
+The *outstanding* amount of a match is the sum of its members, per
+transaction currency and in local currency. Under the default policy
+(:attr:`ClosePolicy.ALL_CURRENCIES`) a match is **closed** when that sum is
+zero in every transaction currency *and* in local currency; under the
+per-match override :attr:`ClosePolicy.LOCAL_ONLY` it is closed when the local
+sum is zero (for a payment registered in the wrong currency). The members of a
+closed match are closed items. A single-entry match closes a zero-amount entry.
+
+Allocation and remaining amounts
+--------------------------------
+Inside a match, credits are *allocated* to debits. Explicit allocations (the
+caller's "amount to apply" per credit/debit pair) are taken first; whatever is
+left is allocated oldest first: debits ordered by due date (the posting date
+when there is none), then posting date, then id, and credits likewise. This
+gives every member a *remaining amount* in its transaction currency. Remaining
+amounts never change sign and never exceed the original amount.
+
+The remaining amount in local currency is the transaction remaining valued at
+the entry's own booking (exact for local-currency entries; pro rata, rounded
+to the minor unit, for foreign ones). Any local difference the match holds
+beyond that (an exchange difference not yet settled) is carried by the newest
+members whose sign fits, so that the remaining amounts of a match always add up
+to its outstanding amount, to the last minor unit.
+
+An entry is an **open item** exactly when its remaining amount is not zero
+under its match's close policy. An overpayment stays open on the payment. An
+entry in no match is open (a zero-amount entry too, until it is matched alone
+or the ledger auto-closes zero entries).
+
+Post against post
+-----------------
+Debt collectors need each invoice matched with its own payments ("post mot
+post"): a match must not hold several invoices *and* several payments. One
+invoice with several payments and credit notes is fine, and so is one payment
+over several invoices. :class:`PostAgainstPost` chooses whether a breach is
+allowed, warned about (the default) or refused. Adjustment entries (FX gain and
+loss, discount, tolerance) do not count on either side.
+
+>>> from datetime import date
+>>> from reskontro import Entry, Ledger, Money
+>>> nok = lambda s: Money(s, "NOK")
+>>> ledger = Ledger("NOK").post_many([
+...     Entry.invoice("F-1", party="1", amount=nok("1000"), posted=date(2026, 1, 2),
+...                   due=date(2026, 1, 16)),
+...     Entry.payment("P-1", party="1", amount=nok("-400"), posted=date(2026, 1, 10)),
+... ])
+>>> ledger = ledger.match(["F-1", "P-1"], match_id="K-1")
+>>> m = ledger.get_match("K-1")
+>>> m.is_closed, m.outstanding_local, m.applied_on
+(False, Money('600.00', 'NOK'), datetime.date(2026, 1, 10))
+>>> [(a.credit_id, a.debit_id, a.amount) for a in m.allocations]
+[('P-1', 'F-1', Money('400.00', 'NOK'))]
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import Final, final
+
+import attrs
+
+from reskontro.currency import quantum
+from reskontro.entries import Entry, EntryKind, SubAccount
+from reskontro.exceptions import OverallocationError
+from reskontro.money import Money
+
+__all__ = [
+    "Allocation",
+    "ClosePolicy",
+    "Match",
+    "MatchRow",
+    "PostAgainstPost",
+    "allocation_order",
+]
+
+
+class ClosePolicy(enum.Enum):
+    """When a match counts as closed.
+
+    >>> ClosePolicy("local_only")
+    ClosePolicy.LOCAL_ONLY
+    """
+
+    #: Closed when the members sum to zero in every transaction currency and in
+    #: local currency (the default; 24SevenOffice's currency-match rule).
+    ALL_CURRENCIES = "all_currencies"
+    #: Closed when the members sum to zero in local currency alone: the
+    #: override for payments registered in the wrong currency.
+    LOCAL_ONLY = "local_only"
+
+    def __repr__(self) -> str:
+        return f"ClosePolicy.{self.name}"
+
+
+class PostAgainstPost(enum.Enum):
+    """What to do when a match would hold several invoices *and* several payments.
+
+    >>> PostAgainstPost("refuse")
+    PostAgainstPost.REFUSE
+    """
+
+    #: Allow it silently.
+    OFF = "off"
+    #: Allow it, with a :class:`~reskontro.exceptions.PostAgainstPostWarning`.
+    WARN = "warn"
+    #: Refuse it with a :class:`~reskontro.exceptions.PostAgainstPostError`.
+    REFUSE = "refuse"
+
+    def __repr__(self) -> str:
+        return f"PostAgainstPost.{self.name}"
+
+
+@final
+@attrs.frozen(repr=False)
+class Allocation:
+    """An amount of a credit applied to a debit inside a match.
+
+    Given to :meth:`Ledger.match <reskontro.Ledger.match>` it is an explicit
+    "amount to apply"; returned by the ledger it is the allocation in force.
+    The amount is positive and in the pair's transaction currency.
+
+    >>> Allocation("P-1", "F-1", Money("250", "NOK"))
+    Allocation('P-1', 'F-1', Money('250.00', 'NOK'))
+    """
+
+    credit_id: str
+    debit_id: str
+    amount: Money
+
+    def __repr__(self) -> str:
+        return f"Allocation({self.credit_id!r}, {self.debit_id!r}, {self.amount!r})"
+
+
+#: Kinds that adjust a match rather than take part in it as a document.
+ADJUSTMENT_KINDS: Final = frozenset(
+    {EntryKind.FX_GAIN, EntryKind.FX_LOSS, EntryKind.DISCOUNT, EntryKind.TOLERANCE}
+)
+
+
+def allocation_order(entry: Entry, due: date | None = None) -> tuple[date, date, str]:
+    """The sort key of oldest-first allocation: (due date or posting date, posting date, id).
+
+    >>> from datetime import date
+    >>> e = Entry.payment("P-9", party="1", amount=Money("-1", "NOK"), posted=date(2026, 3, 1))
+    >>> allocation_order(e)
+    (datetime.date(2026, 3, 1), datetime.date(2026, 3, 1), 'P-9')
+    """
+    when = due if due is not None else entry.due
+    return (when if when is not None else entry.posted, entry.posted, entry.id)
+
+
+def post_against_post_breach(members: Iterable[Entry]) -> tuple[int, int]:
+    """Count the debit and credit documents of a match (adjustments excluded)."""
+    n_debit = n_credit = 0
+    for entry in members:
+        if entry.kind in ADJUSTMENT_KINDS:
+            continue
+        sign = entry.amount.amount or entry.amount_local.amount
+        if sign > 0:
+            n_debit += 1
+        elif sign < 0:
+            n_credit += 1
+    return n_debit, n_credit
+
+
+@final
+class Settlement:
+    """The computed state of one match: remaining amounts, allocations, sums, closed flag.
+
+    Internal to the engine; the public views are :class:`Match` and
+    :class:`~reskontro.items.Item`.
+    """
+
+    __slots__ = ("closed", "out_local", "out_tx", "pairs", "remaining")
+
+    def __init__(
+        self,
+        remaining: dict[str, tuple[Decimal, Decimal]],
+        pairs: list[tuple[str, str, Decimal]],
+        out_tx: dict[str, Decimal],
+        out_local: Decimal,
+        closed: bool,
+    ) -> None:
+        self.remaining = remaining
+        self.pairs = pairs
+        self.out_tx = out_tx
+        self.out_local = out_local
+        self.closed = closed
+
+
+_ZERO: Final = Decimal(0)
+
+
+def settle(
+    members: Sequence[Entry],
+    explicit: Sequence[Allocation],
+    policy: ClosePolicy,
+    local_currency: str,
+    dues: dict[str, date | None] | None = None,
+) -> Settlement:
+    """Allocate a match's members and compute their remaining amounts.
+
+    Args:
+        members: the entries of the match (one sub-account, one transaction currency).
+        explicit: explicit allocations, applied before oldest-first.
+        policy: the match's close policy.
+        local_currency: the ledger's local currency.
+        dues: current due dates that differ from the entries' own.
+
+    Returns:
+        A :class:`Settlement`. Must run in reskontro's decimal context.
+
+    Raises:
+        OverallocationError: an explicit allocation names a non-member, pairs
+            two debits or two credits, or applies more than an entry has left.
+
+    Complexity: O(m log m) for m members.
+    """
+    out_local = _ZERO
+    out_tx: dict[str, Decimal] = {}
+    for entry in members:
+        out_local += entry.amount_local.amount
+        cur = entry.amount.currency
+        out_tx[cur] = out_tx.get(cur, _ZERO) + entry.amount.amount
+    if policy is ClosePolicy.LOCAL_ONLY:
+        closed = not out_local
+    else:
+        closed = not out_local and not any(out_tx.values())
+
+    # Fast path: one debit against one credit, both in local currency.
+    if len(members) == 2 and not explicit:
+        a, b = members
+        if a.amount.currency == local_currency and b.amount.currency == local_currency:
+            x, y = a.amount.amount, b.amount.amount
+            if (x > 0 > y) or (x < 0 < y):
+                debit, credit = (a, b) if x > 0 else (b, a)
+                dx, cy = debit.amount.amount, credit.amount.amount
+                applied = dx if dx <= -cy else -cy
+                rd, rc = dx - applied, cy + applied
+                return Settlement(
+                    {debit.id: (rd, rd), credit.id: (rc, rc)},
+                    [(credit.id, debit.id, applied)] if applied else [],
+                    out_tx,
+                    out_local,
+                    closed,
+                )
+
+    by_id = {e.id: e for e in members}
+    rem: dict[str, Decimal] = {e.id: e.amount.amount for e in members}
+    pairs: list[tuple[str, str, Decimal]] = []
+    for alloc in explicit:
+        found_credit = by_id.get(alloc.credit_id)
+        found_debit = by_id.get(alloc.debit_id)
+        if found_credit is None or found_debit is None:
+            missing = alloc.credit_id if found_credit is None else alloc.debit_id
+            raise OverallocationError(
+                f"allocation {alloc!r} names entry {missing!r}, which is not in the match",
+                entry_id=missing,
+                field="allocations",
+                value=alloc,
+            )
+        credit, debit = found_credit, found_debit
+        if not credit.amount.amount < 0 < debit.amount.amount:
+            raise OverallocationError(
+                f"allocation {alloc!r} must pair a credit (negative) with a debit (positive)",
+                entry_id=alloc.credit_id,
+                field="allocations",
+                value=alloc,
+            )
+        if alloc.amount.currency != debit.amount.currency or (
+            alloc.amount.currency != credit.amount.currency
+        ):
+            raise OverallocationError(
+                f"allocation {alloc!r} is not in the currency of both entries",
+                entry_id=alloc.credit_id,
+                field="allocations",
+                value=alloc,
+            )
+        amount = alloc.amount.amount
+        if amount <= 0:
+            raise OverallocationError(
+                f"allocation {alloc!r} must apply a positive amount",
+                entry_id=alloc.credit_id,
+                field="allocations",
+                value=alloc,
+            )
+        if amount > rem[debit.id]:
+            raise OverallocationError(
+                f"allocation {alloc!r} applies more than the {rem[debit.id]} "
+                f"{debit.amount.currency} left on entry {debit.id!r}",
+                entry_id=debit.id,
+                field="allocations",
+                value=alloc,
+            )
+        if amount > -rem[credit.id]:
+            raise OverallocationError(
+                f"allocation {alloc!r} applies more than the {-rem[credit.id]} "
+                f"{credit.amount.currency} left on entry {credit.id!r}",
+                entry_id=credit.id,
+                field="allocations",
+                value=alloc,
+            )
+        rem[debit.id] -= amount
+        rem[credit.id] += amount
+        pairs.append((credit.id, debit.id, amount))
+
+    def key(entry: Entry) -> tuple[date, date, str]:
+        return allocation_order(entry, (dues or {}).get(entry.id, entry.due))
+
+    ordered = sorted(members, key=key)
+    for currency in out_tx:
+        debit_ids = [e.id for e in ordered if e.amount.currency == currency and rem[e.id] > 0]
+        credit_ids = [e.id for e in ordered if e.amount.currency == currency and rem[e.id] < 0]
+        i = j = 0
+        while i < len(debit_ids) and j < len(credit_ids):
+            d, c = debit_ids[i], credit_ids[j]
+            applied = min(rem[d], -rem[c])
+            rem[d] -= applied
+            rem[c] += applied
+            pairs.append((c, d, applied))
+            if not rem[d]:
+                i += 1
+            if not rem[c]:
+                j += 1
+
+    remaining = _local_remaining(ordered, rem, local_currency)
+    if closed:
+        remaining = {e.id: (_ZERO, _ZERO) for e in members}
+    return Settlement(remaining, _merge(pairs), out_tx, out_local, closed)
+
+
+def _merge(pairs: list[tuple[str, str, Decimal]]) -> list[tuple[str, str, Decimal]]:
+    """Merge repeated (credit, debit) pairs, keeping first-seen order."""
+    merged: dict[tuple[str, str], Decimal] = {}
+    for credit, debit, amount in pairs:
+        merged[credit, debit] = merged.get((credit, debit), _ZERO) + amount
+    return [(c, d, a) for (c, d), a in merged.items()]
+
+
+def _local_remaining(
+    ordered: Sequence[Entry], rem: dict[str, Decimal], local_currency: str
+) -> dict[str, tuple[Decimal, Decimal]]:
+    """Value each member's transaction remaining in local currency, then place the residual."""
+    q = quantum(local_currency)
+    target: dict[str, Decimal] = {}
+    residual = _ZERO
+    for entry in ordered:
+        r, a, loc = rem[entry.id], entry.amount.amount, entry.amount_local.amount
+        if entry.amount.currency == local_currency:
+            t = r
+        elif not a or not r:
+            t = _ZERO
+        elif r == a:
+            t = loc
+        else:
+            t = (loc * r / a).quantize(q, rounding=ROUND_HALF_EVEN)
+        target[entry.id] = t
+        residual += loc - t
+    if residual:
+        # The newest members whose unused local amount has the residual's sign
+        # carry it; each takes no more than it has unused, so no sign changes.
+        for entry in reversed(ordered):
+            capacity = entry.amount_local.amount - target[entry.id]
+            if (residual > 0 and capacity > 0) or (residual < 0 and capacity < 0):
+                take = min(capacity, residual) if residual > 0 else max(capacity, residual)
+                target[entry.id] += take
+                residual -= take
+                if not residual:
+                    break
+    return {e.id: (rem[e.id], target[e.id]) for e in ordered}
+
+
+@final
+@attrs.frozen(kw_only=True, repr=False)
+class Match:
+    """A match as the ledger holds it at a point in time (a read-only view).
+
+    Attributes:
+        id: the stable match id (koblings-id).
+        sub_account: the sub-account all members belong to.
+        entry_ids: the members, in the order they joined.
+        applied_on: the application date (when the match was created).
+        changed_on: the date of its latest change (extension or removal).
+        close_policy: the :class:`ClosePolicy` recorded on the match.
+        is_closed: whether the members sum to zero under the policy.
+        outstanding_local: the sum of the members in local currency.
+        outstanding: the sum of the members per transaction currency.
+        allocations: how credits are applied to debits, explicit and oldest first.
+        dissolved_on: when the match was dissolved, or ``None`` while it is live.
+    """
+
+    id: str
+    sub_account: SubAccount
+    entry_ids: tuple[str, ...]
+    applied_on: date
+    changed_on: date
+    close_policy: ClosePolicy
+    is_closed: bool
+    outstanding_local: Money
+    outstanding: tuple[Money, ...]
+    allocations: tuple[Allocation, ...]
+    dissolved_on: date | None = None
+
+    def __repr__(self) -> str:
+        return (
+            f"Match(id={self.id!r}, sub_account={self.sub_account!r}, "
+            f"entry_ids={self.entry_ids!r}, applied_on={self.applied_on!r}, "
+            f"changed_on={self.changed_on!r}, close_policy={self.close_policy!r}, "
+            f"is_closed={self.is_closed!r}, outstanding_local={self.outstanding_local!r}, "
+            f"outstanding={self.outstanding!r}, allocations={self.allocations!r}, "
+            f"dissolved_on={self.dissolved_on!r})"
+        )
+
+    @property
+    def is_live(self) -> bool:
+        """True until the match is dissolved."""
+        return self.dissolved_on is None
+
+
+@final
+@attrs.frozen(kw_only=True, repr=False)
+class MatchRow:
+    """One row of the match list a user interface shows above a match's entries.
+
+    Attributes:
+        match_id: the match id.
+        entry_count: the number of entries in the match.
+        document_no: the document number of the oldest invoice in the match
+            (by document date, then posting date, then id), or ``None``.
+        outstanding_local: the sum outstanding in local currency.
+        outstanding: the sum outstanding per transaction currency.
+        is_closed: whether the match is closed.
+    """
+
+    match_id: str
+    entry_count: int
+    document_no: str | None
+    outstanding_local: Money
+    outstanding: tuple[Money, ...]
+    is_closed: bool
+
+    def __repr__(self) -> str:
+        return (
+            f"MatchRow(match_id={self.match_id!r}, entry_count={self.entry_count!r}, "
+            f"document_no={self.document_no!r}, outstanding_local={self.outstanding_local!r}, "
+            f"outstanding={self.outstanding!r}, is_closed={self.is_closed!r})"
+        )

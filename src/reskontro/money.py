@@ -1,0 +1,430 @@
+"""Money: an exact decimal amount in one currency.
+
+``Money`` is a :class:`~decimal.Decimal` together with an ISO 4217 currency
+code. It is immutable, hashable and never holds more decimals than its
+currency's minor unit (2 for NOK, 0 for JPY, 3 for BHD). Floats, bools, NaN and
+infinity are refused, because an amount that is not exact is not an amount.
+
+Arithmetic is done in reskontro's own decimal context (34 digits, banker's
+rounding), never in the caller's: a program that lowered
+``decimal.getcontext().prec`` gets the same sums as everyone else. Amounts in
+different currencies never mix: adding or comparing them raises
+:class:`~reskontro.exceptions.CurrencyMismatchError`.
+
+>>> Money("1250", "NOK")
+Money('1250.00', 'NOK')
+>>> Money("1250.00", "NOK") + Money("-250.50", "NOK")
+Money('999.50', 'NOK')
+>>> Money("100", "NOK").split(3)
+(Money('33.34', 'NOK'), Money('33.33', 'NOK'), Money('33.33', 'NOK'))
+>>> Money("10.005", "NOK")
+Traceback (most recent call last):
+...
+reskontro.exceptions.InvalidAmountError: amount 10.005 has more decimals than NOK allows (2)
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from typing import Any, ClassVar, Final, final
+
+import attrs
+
+from reskontro.currency import check_currency, quantum
+from reskontro.exceptions import CurrencyMismatchError, InvalidAmountError
+
+__all__ = ["Money", "decimal_context", "parse_amount"]
+
+#: The context every reskontro computation runs in: wide enough for any ledger
+#: total, banker's rounding, and traps for operations that would silently lose
+#: exactness.
+CONTEXT: Final = decimal.Context(
+    prec=34,
+    rounding=ROUND_HALF_EVEN,
+    Emax=999_999,
+    Emin=-999_999,
+    traps=[
+        decimal.InvalidOperation,
+        decimal.DivisionByZero,
+        decimal.Overflow,
+        decimal.FloatOperation,
+    ],
+)
+
+
+@contextmanager
+def decimal_context() -> Iterator[decimal.Context]:
+    """Run a block in reskontro's private decimal context, whatever the caller's is.
+
+    >>> import decimal
+    >>> with decimal.localcontext(prec=3):
+    ...     with decimal_context():
+    ...         print(Decimal("1250.00") + Decimal("0.01"))
+    1250.01
+    """
+    with localcontext(CONTEXT) as ctx:
+        yield ctx
+
+
+def parse_amount(value: object, *, field: str = "amount", entry_id: str | None = None) -> Decimal:
+    """Turn *value* into a finite :class:`~decimal.Decimal`, refusing anything inexact.
+
+    Accepts ``Decimal``, ``int`` and decimal strings (``"1250.50"``). Refuses
+    ``float`` and ``bool`` (even ``True`` is not an amount), NaN and infinity.
+
+    Raises:
+        InvalidAmountError: *value* is not an exact finite decimal.
+
+    >>> parse_amount("12.50")
+    Decimal('12.50')
+    >>> parse_amount(0.1)
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.InvalidAmountError: amount 0.1 is a float; ...
+    """
+    if isinstance(value, Decimal):
+        number = value
+    elif isinstance(value, bool):
+        raise InvalidAmountError(
+            f"{field} {value!r} is a bool, not an amount",
+            entry_id=entry_id,
+            field=field,
+            value=value,
+        )
+    elif isinstance(value, int):
+        number = Decimal(value)
+    elif isinstance(value, str):
+        try:
+            number = Decimal(value.strip().replace("_", ""))
+        except decimal.InvalidOperation:
+            raise InvalidAmountError(
+                f"{field} {value!r} is not a decimal number",
+                entry_id=entry_id,
+                field=field,
+                value=value,
+            ) from None
+    elif isinstance(value, float):
+        raise InvalidAmountError(
+            f"{field} {value!r} is a float; give a Decimal, int or string "
+            f"(floats cannot hold amounts exactly)",
+            entry_id=entry_id,
+            field=field,
+            value=value,
+        )
+    else:
+        raise InvalidAmountError(
+            f"{field} {value!r} of type {type(value).__name__} is not an amount",
+            entry_id=entry_id,
+            field=field,
+            value=value,
+        )
+    if not number.is_finite():
+        raise InvalidAmountError(
+            f"{field} {value!r} is not finite", entry_id=entry_id, field=field, value=value
+        )
+    return number
+
+
+_new = object.__new__
+_set = object.__setattr__
+#: Quanta of the currencies seen so far: the fast path of Money() looks here.
+_QUANTA: dict[str, Decimal] = {}
+
+
+@final
+@attrs.frozen(init=False, repr=False, order=False)
+class Money:
+    """An exact amount of one currency.
+
+    Args:
+        amount: a ``Decimal``, ``int`` or decimal string. Never a float.
+        currency: an ISO 4217 code, such as ``"NOK"``.
+
+    The amount is stored quantized to the currency's minor unit, so
+    ``Money("5", "NOK") == Money("5.00", "NOK")`` and both print as ``5.00``.
+
+    Raises:
+        InvalidAmountError: the amount is a float, bool, NaN, infinity, not a
+            number, or has more decimals than the currency allows.
+        UnknownCurrencyError: the currency code is not known.
+
+    >>> Money(Decimal("19.90"), "EUR") * 3
+    Money('59.70', 'EUR')
+    >>> Money("1", "NOK") + Money("1", "EUR")
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.CurrencyMismatchError: cannot add NOK and EUR amounts
+    """
+
+    amount: Decimal
+    currency: str
+
+    __match_args__: ClassVar[tuple[str, ...]] = ("amount", "currency")
+
+    def __init__(self, amount: Decimal | int | str, currency: str) -> None:
+        exponent = _QUANTA.get(currency) if type(currency) is str else None
+        if exponent is not None and type(amount) is Decimal:
+            # fast path: a known currency and a Decimal (NaN and infinity make
+            # quantize raise, and fall through to the exact checks below)
+            try:
+                quantized = amount.quantize(exponent, context=CONTEXT)
+            except decimal.InvalidOperation:
+                pass
+            else:
+                if quantized == amount:
+                    _set(self, "amount", quantized)
+                    _set(self, "currency", currency)
+                    return
+        code = check_currency(currency)
+        number = parse_amount(amount)
+        exponent = quantum(code)
+        _QUANTA[code] = exponent
+        try:
+            quantized = number.quantize(exponent, rounding=ROUND_HALF_EVEN, context=CONTEXT)
+        except decimal.InvalidOperation:
+            raise InvalidAmountError(
+                f"amount {number} is too large", field="amount", value=amount
+            ) from None
+        if quantized != number:
+            raise InvalidAmountError(
+                f"amount {number} has more decimals than {code} allows "
+                f"({-exponent.as_tuple().exponent})",  # type: ignore[operator]
+                field="amount",
+                value=amount,
+            )
+        _set(self, "amount", quantized)
+        _set(self, "currency", code)
+
+    @classmethod
+    def _of(cls, amount: Decimal, currency: str) -> Money:
+        """Build without validation: *amount* is already quantized for *currency*."""
+        money = _new(cls)
+        _set(money, "amount", amount)
+        _set(money, "currency", currency)
+        return money
+
+    @classmethod
+    def zero(cls, currency: str) -> Money:
+        """Return zero in *currency*.
+
+        >>> Money.zero("JPY")
+        Money('0', 'JPY')
+        """
+        code = check_currency(currency)
+        return cls._of(Decimal(0).quantize(quantum(code)), code)
+
+    @classmethod
+    def of_minor(cls, units: int, currency: str) -> Money:
+        """Build an amount from a whole number of minor units (øre, cents).
+
+        >>> Money.of_minor(125050, "NOK")
+        Money('1250.50', 'NOK')
+        """
+        if isinstance(units, bool) or not isinstance(units, int):
+            raise InvalidAmountError(
+                f"minor units {units!r} must be an int", field="units", value=units
+            )
+        code = check_currency(currency)
+        q = quantum(code)
+        return cls._of(Decimal(units).scaleb(q.as_tuple().exponent, CONTEXT), code)  # type: ignore[arg-type]
+
+    @classmethod
+    def sum(cls, amounts: Iterable[Money], currency: str) -> Money:
+        """Add up *amounts*, all in *currency*; an empty iterable gives zero.
+
+        Raises:
+            CurrencyMismatchError: an amount is in another currency.
+
+        >>> Money.sum([Money("1.10", "NOK"), Money("2.20", "NOK")], "NOK")
+        Money('3.30', 'NOK')
+        """
+        code = check_currency(currency)
+        total = Decimal(0)
+        add = CONTEXT.add
+        for money in amounts:
+            if money.currency != code:
+                raise CurrencyMismatchError(
+                    f"cannot add {money.currency} to a {code} total",
+                    field="currency",
+                    value=money.currency,
+                )
+            total = add(total, money.amount)
+        return cls._of(total.quantize(quantum(code), context=CONTEXT), code)
+
+    # -- the value protocol -------------------------------------------------
+
+    def __repr__(self) -> str:
+        return f"Money({str(self.amount)!r}, {self.currency!r})"
+
+    def __str__(self) -> str:
+        return f"{self.amount} {self.currency}"
+
+    @property
+    def minor_units(self) -> int:
+        """The amount as a whole number of minor units.
+
+        >>> Money("12.34", "NOK").minor_units
+        1234
+        """
+        return int(self.amount.scaleb(-quantum(self.currency).as_tuple().exponent, CONTEXT))  # type: ignore[operator]
+
+    @property
+    def is_zero(self) -> bool:
+        """True when the amount is zero."""
+        return not self.amount
+
+    @property
+    def is_positive(self) -> bool:
+        """True when the amount is above zero (a debit)."""
+        return self.amount > 0
+
+    @property
+    def is_negative(self) -> bool:
+        """True when the amount is below zero (a credit)."""
+        return self.amount < 0
+
+    def _same(self, other: Money, verb: str) -> None:
+        if other.currency != self.currency:
+            raise CurrencyMismatchError(
+                f"cannot {verb} {self.currency} and {other.currency} amounts",
+                field="currency",
+                value=other.currency,
+            )
+
+    def __add__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "add")
+        return Money._of(CONTEXT.add(self.amount, other.amount), self.currency)
+
+    def __sub__(self, other: object) -> Money:
+        if not isinstance(other, Money):
+            return NotImplemented
+        self._same(other, "subtract")
+        return Money._of(CONTEXT.subtract(self.amount, other.amount), self.currency)
+
+    def __neg__(self) -> Money:
+        return Money._of(CONTEXT.minus(self.amount), self.currency)
+
+    def __pos__(self) -> Money:
+        return self
+
+    def __abs__(self) -> Money:
+        return Money._of(CONTEXT.abs(self.amount), self.currency)
+
+    def __mul__(self, factor: object) -> Money:
+        """Multiply by a whole number; fractions need an explicit rounding (:meth:`scale`)."""
+        if isinstance(factor, bool) or not isinstance(factor, int):
+            return NotImplemented
+        return Money._of(CONTEXT.multiply(self.amount, Decimal(factor)), self.currency)
+
+    __rmul__ = __mul__
+
+    def _compare(self, other: object) -> int:
+        if not isinstance(other, Money):
+            raise TypeError(f"cannot compare Money with {type(other).__name__}")
+        self._same(other, "compare")
+        return (self.amount > other.amount) - (self.amount < other.amount)
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self._compare(other) < 0
+
+    def __le__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self._compare(other) <= 0
+
+    def __gt__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self._compare(other) > 0
+
+    def __ge__(self, other: object) -> bool:
+        if not isinstance(other, Money):
+            return NotImplemented
+        return self._compare(other) >= 0
+
+    # -- rounding and splitting ----------------------------------------------
+
+    def scale(self, factor: Decimal | int | str, *, rounding: str = ROUND_HALF_EVEN) -> Money:
+        """Multiply by *factor* and round to the minor unit with *rounding*.
+
+        Args:
+            factor: an exact number (``Decimal``, ``int`` or string).
+            rounding: a :mod:`decimal` rounding mode, banker's rounding by default.
+
+        >>> Money("100.00", "NOK").scale("0.025")
+        Money('2.50', 'NOK')
+        >>> Money("0.05", "NOK").scale("0.5")
+        Money('0.02', 'NOK')
+        """
+        number = parse_amount(factor, field="factor")
+        product = CONTEXT.multiply(self.amount, number)
+        return Money._of(
+            product.quantize(quantum(self.currency), rounding=rounding, context=CONTEXT),
+            self.currency,
+        )
+
+    def allocate(self, weights: Sequence[Decimal | int | str]) -> tuple[Money, ...]:
+        """Split into parts proportional to *weights* that add up exactly.
+
+        Uses the largest-remainder method: each part gets its proportional
+        share rounded towards zero, and the minor units left over go one by one
+        to the parts with the largest remainders (earlier parts first on a tie).
+        No minor unit is lost or created. Every part has the sign of the whole
+        (or is zero).
+
+        Args:
+            weights: non-negative exact numbers, not all zero.
+
+        Raises:
+            InvalidAmountError: a weight is negative, inexact, or all are zero.
+
+        >>> Money("10.00", "NOK").allocate([1, 1, 1])
+        (Money('3.34', 'NOK'), Money('3.33', 'NOK'), Money('3.33', 'NOK'))
+        >>> Money("-0.05", "NOK").allocate([1, 3])
+        (Money('-0.01', 'NOK'), Money('-0.04', 'NOK'))
+        """
+        numbers = [parse_amount(w, field="weight") for w in weights]
+        if not numbers or any(n < 0 for n in numbers) or not any(numbers):
+            raise InvalidAmountError(
+                "weights must be non-negative and not all zero",
+                field="weights",
+                value=tuple(weights),
+            )
+        units = self.minor_units
+        sign = -1 if units < 0 else 1
+        units = abs(units)
+        with localcontext(CONTEXT):
+            total_weight = sum(numbers, Decimal(0))
+            exact = [Decimal(units) * n / total_weight for n in numbers]
+            floors = [int(e) for e in exact]
+            left = units - sum(floors)
+            order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+            for i in order[:left]:
+                floors[i] += 1
+        return tuple(Money.of_minor(sign * f, self.currency) for f in floors)
+
+    def split(self, parts: int) -> tuple[Money, ...]:
+        """Split into *parts* near-equal amounts that add up exactly.
+
+        >>> Money("1", "JPY").split(2)
+        (Money('1', 'JPY'), Money('0', 'JPY'))
+        """
+        if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+            raise InvalidAmountError(
+                f"parts {parts!r} must be a positive int", field="parts", value=parts
+            )
+        return self.allocate([1] * parts)
+
+    def __getstate__(self) -> tuple[Decimal, str]:
+        return (self.amount, self.currency)
+
+    def __setstate__(self, state: Any) -> None:
+        _set(self, "amount", state[0])
+        _set(self, "currency", state[1])

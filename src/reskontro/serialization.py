@@ -1,0 +1,387 @@
+"""Serialization: entries, events and ledgers to JSON-ready dicts and back.
+
+Everything becomes plain ``dict``/``list``/``str``/``bool``/``None``: amounts
+are decimal strings (``"1250.00"``), dates are ISO strings (``"2026-01-19"``),
+enums are their values. ``json.dumps`` takes the result as it is, and
+``from_dict(to_dict(x)) == x`` for every entry, event and ledger.
+
+A ledger document names its schema and version::
+
+    {"schema": "reskontro.ledger", "version": 1, "local_currency": "NOK",
+     "options": {...}, "events": [...]}
+
+A reader refuses an unknown schema or a newer version with a
+:class:`~reskontro.exceptions.SerializationError` that says what it found.
+
+>>> import json
+>>> from datetime import date
+>>> from reskontro import Entry, Ledger, Money
+>>> ledger = Ledger("NOK").post(Entry.invoice(
+...     "F-1", party="1", amount=Money("100", "NOK"), posted=date(2026, 1, 2)))
+>>> text = json.dumps(ledger_to_dict(ledger))
+>>> ledger_from_dict(json.loads(text)) == ledger
+True
+>>> ledger_from_dict({"schema": "reskontro.ledger", "version": 99})
+Traceback (most recent call last):
+...
+reskontro.exceptions.SerializationError: ledger document version 99 is newer than ...
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from datetime import date
+from typing import TYPE_CHECKING, Any, Final, TypeVar
+
+from reskontro.entries import Entry, EntryKind, Side
+from reskontro.events import (
+    DueDateChanged,
+    EntriesMatched,
+    EntryPosted,
+    EntryReversed,
+    EntryUnmatched,
+    Event,
+    MatchDissolved,
+)
+from reskontro.exceptions import ReskontroError, SerializationError
+from reskontro.matching import Allocation, ClosePolicy, PostAgainstPost
+from reskontro.money import Money
+
+if TYPE_CHECKING:
+    from reskontro.ledger import Ledger
+
+__all__ = [
+    "SCHEMA",
+    "VERSION",
+    "entry_from_dict",
+    "entry_to_dict",
+    "event_from_dict",
+    "event_to_dict",
+    "ledger_from_dict",
+    "ledger_to_dict",
+]
+
+_T = TypeVar("_T")
+
+#: The schema name of a serialized ledger.
+SCHEMA: Final = "reskontro.ledger"
+#: The version of the ledger document this reskontro writes (and the newest it reads).
+VERSION: Final = 1
+
+
+def _iso(value: date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _money(value: Money) -> dict[str, str]:
+    return {"amount": str(value.amount), "currency": value.currency}
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """An entry as a JSON-ready dict.
+
+    >>> from datetime import date
+    >>> e = Entry.invoice("F-1", party="1", amount=Money("100", "NOK"), posted=date(2026, 1, 2))
+    >>> entry_to_dict(e)["amount"]
+    {'amount': '100.00', 'currency': 'NOK'}
+    """
+    data: dict[str, Any] = {
+        "id": entry.id,
+        "side": entry.side.value,
+        "party": entry.party,
+        "account": entry.account,
+        "kind": entry.kind.value,
+        "amount": _money(entry.amount),
+        "amount_local": _money(entry.amount_local),
+        "posted": entry.posted.isoformat(),
+        "document_date": entry.document_date.isoformat(),
+        "due": _iso(entry.due),
+        "document_no": entry.document_no,
+        "reference": entry.reference,
+        "text": entry.text,
+        "disputed": entry.disputed,
+        "factored": entry.factored,
+        "excluded_from_collection": entry.excluded_from_collection,
+    }
+    if entry.reverses is not None:
+        data["reverses"] = entry.reverses
+    return data
+
+
+class _Reader:
+    """Reads one mapping, turning every failure into a SerializationError with its path."""
+
+    def __init__(self, data: object, path: str) -> None:
+        if not isinstance(data, Mapping):
+            raise SerializationError(
+                f"{path}: expected an object, got {type(data).__name__}", field=path, value=data
+            )
+        self.data = data
+        self.path = path
+
+    def get(self, key: str, kind: type | tuple[type, ...], *, optional: bool = False) -> Any:
+        if key not in self.data:
+            if optional:
+                return None
+            raise SerializationError(f"{self.path}.{key}: missing", field=f"{self.path}.{key}")
+        value = self.data[key]
+        if value is None and optional:
+            return None
+        if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
+            raise SerializationError(
+                f"{self.path}.{key}: expected {getattr(kind, '__name__', kind)}, got {value!r}",
+                field=f"{self.path}.{key}",
+                value=value,
+            )
+        return value
+
+    def get_date(self, key: str, *, optional: bool = False) -> date | None:
+        text = self.get(key, str, optional=optional)
+        if text is None:
+            return None
+        try:
+            return date.fromisoformat(text)
+        except ValueError:
+            raise SerializationError(
+                f"{self.path}.{key}: {text!r} is not an ISO date",
+                field=f"{self.path}.{key}",
+                value=text,
+            ) from None
+
+    def required_date(self, key: str) -> date:
+        value = self.get_date(key)
+        if value is None:  # pragma: no cover - get() refuses a missing required key
+            raise SerializationError(f"{self.path}.{key}: missing", field=f"{self.path}.{key}")
+        return value
+
+    def money(self, key: str) -> Money:
+        inner = _Reader(self.get(key, Mapping), f"{self.path}.{key}")
+        return _wrap(
+            lambda: Money(inner.get("amount", str), inner.get("currency", str)),
+            f"{self.path}.{key}",
+        )
+
+    def enum(self, key: str, cls: Any, *, optional: bool = False) -> Any:
+        value = self.get(key, str, optional=optional)
+        if value is None:
+            return None
+        try:
+            return cls(value)
+        except ValueError:
+            raise SerializationError(
+                f"{self.path}.{key}: {value!r} is not a {cls.__name__}",
+                field=f"{self.path}.{key}",
+                value=value,
+            ) from None
+
+
+def _wrap(build: Callable[[], _T], path: str) -> _T:
+    try:
+        return build()
+    except SerializationError:
+        raise
+    except ReskontroError as error:
+        raise SerializationError(
+            f"{path}: {error.message}", entry_id=error.entry_id, field=path, value=error.value
+        ) from error
+
+
+def entry_from_dict(data: Mapping[str, Any], *, path: str = "entry") -> Entry:
+    """Rebuild an entry from :func:`entry_to_dict` output.
+
+    Raises:
+        SerializationError: a field is missing or invalid (the message gives its path).
+    """
+    r = _Reader(data, path)
+    return _wrap(
+        lambda: Entry(
+            id=r.get("id", str),
+            side=r.enum("side", Side),
+            party=r.get("party", str),
+            account=r.get("account", str),
+            kind=r.enum("kind", EntryKind),
+            amount=r.money("amount"),
+            amount_local=r.money("amount_local"),
+            posted=r.required_date("posted"),
+            document_date=r.required_date("document_date"),
+            due=r.get_date("due", optional=True),
+            document_no=r.get("document_no", str, optional=True),
+            reference=r.get("reference", str, optional=True),
+            text=r.get("text", str, optional=True) or "",
+            disputed=bool(r.get("disputed", bool, optional=True)),
+            factored=bool(r.get("factored", bool, optional=True)),
+            excluded_from_collection=bool(r.get("excluded_from_collection", bool, optional=True)),
+            reverses=r.get("reverses", str, optional=True),
+        ),
+        path,
+    )
+
+
+def event_to_dict(event: Event) -> dict[str, Any]:
+    """An event as a JSON-ready dict, tagged with its ``type``.
+
+    >>> from datetime import date
+    >>> from reskontro import MatchDissolved
+    >>> event_to_dict(MatchDissolved(match_id="M1", on=date(2026, 2, 1)))
+    {'type': 'match_dissolved', 'match_id': 'M1', 'on': '2026-02-01'}
+    """
+    if isinstance(event, EntryPosted):
+        return {"type": "entry_posted", "entry": entry_to_dict(event.entry)}
+    if isinstance(event, EntriesMatched):
+        data: dict[str, Any] = {
+            "type": "entries_matched",
+            "match_id": event.match_id,
+            "entry_ids": list(event.entry_ids),
+            "on": event.on.isoformat(),
+            "close_policy": None if event.close_policy is None else event.close_policy.value,
+            "extend": event.extend,
+        }
+        if event.allocations:
+            data["allocations"] = [
+                {"credit_id": a.credit_id, "debit_id": a.debit_id, "amount": _money(a.amount)}
+                for a in event.allocations
+            ]
+        return data
+    if isinstance(event, EntryUnmatched):
+        return {
+            "type": "entry_unmatched",
+            "match_id": event.match_id,
+            "entry_id": event.entry_id,
+            "on": event.on.isoformat(),
+        }
+    if isinstance(event, MatchDissolved):
+        return {"type": "match_dissolved", "match_id": event.match_id, "on": event.on.isoformat()}
+    if isinstance(event, DueDateChanged):
+        return {
+            "type": "due_date_changed",
+            "entry_id": event.entry_id,
+            "due": _iso(event.due),
+            "on": event.on.isoformat(),
+        }
+    if isinstance(event, EntryReversed):
+        return {
+            "type": "entry_reversed",
+            "entry_id": event.entry_id,
+            "reversal": entry_to_dict(event.reversal),
+            "match_id": event.match_id,
+            "on": event.on.isoformat(),
+        }
+    raise SerializationError(f"{event!r} is not a reskontro event", field="event", value=event)
+
+
+def _allocation(data: object, path: str) -> Allocation:
+    r = _Reader(data, path)
+    return Allocation(r.get("credit_id", str), r.get("debit_id", str), r.money("amount"))
+
+
+def event_from_dict(data: Mapping[str, Any], *, path: str = "event") -> Event:
+    """Rebuild an event from :func:`event_to_dict` output.
+
+    Raises:
+        SerializationError: the type is unknown or a field is missing or invalid.
+    """
+    r = _Reader(data, path)
+    kind = r.get("type", str)
+    if kind == "entry_posted":
+        return EntryPosted(entry_from_dict(r.get("entry", Mapping), path=f"{path}.entry"))
+    if kind == "entries_matched":
+        ids = r.get("entry_ids", list)
+        for i, entry_id in enumerate(ids):
+            if not isinstance(entry_id, str):
+                raise SerializationError(
+                    f"{path}.entry_ids[{i}]: expected str, got {entry_id!r}",
+                    field=f"{path}.entry_ids", value=entry_id,
+                )
+        allocations = r.get("allocations", list, optional=True) or []
+        return EntriesMatched(
+            match_id=r.get("match_id", str),
+            entry_ids=tuple(ids),
+            on=r.required_date("on"),
+            allocations=tuple(
+                _allocation(a, f"{path}.allocations[{i}]") for i, a in enumerate(allocations)
+            ),
+            close_policy=r.enum("close_policy", ClosePolicy, optional=True),
+            extend=bool(r.get("extend", bool, optional=True)),
+        )
+    if kind == "entry_unmatched":
+        return EntryUnmatched(
+            match_id=r.get("match_id", str), entry_id=r.get("entry_id", str),
+            on=r.required_date("on"),
+        )
+    if kind == "match_dissolved":
+        return MatchDissolved(match_id=r.get("match_id", str), on=r.required_date("on"))
+    if kind == "due_date_changed":
+        return DueDateChanged(
+            entry_id=r.get("entry_id", str), due=r.get_date("due", optional=True),
+            on=r.required_date("on"),
+        )
+    if kind == "entry_reversed":
+        return EntryReversed(
+            entry_id=r.get("entry_id", str),
+            reversal=entry_from_dict(r.get("reversal", Mapping), path=f"{path}.reversal"),
+            match_id=r.get("match_id", str),
+            on=r.required_date("on"),
+        )
+    raise SerializationError(
+        f"{path}.type: unknown event type {kind!r}", field=f"{path}.type", value=kind
+    )
+
+
+def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
+    """A ledger as a JSON-ready, versioned dict of its options and events."""
+    return {
+        "schema": SCHEMA,
+        "version": VERSION,
+        "local_currency": ledger.local_currency,
+        "options": {
+            "post_against_post": ledger.options.post_against_post.value,
+            "auto_close_zero": ledger.options.auto_close_zero,
+        },
+        "events": [event_to_dict(event) for event in ledger.events],
+    }
+
+
+def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
+    """Rebuild a ledger from :func:`ledger_to_dict` output, replaying its events.
+
+    Raises:
+        SerializationError: the document is malformed, of another schema or a
+            newer version, or an event does not apply.
+    """
+    from reskontro.ledger import Ledger
+
+    r = _Reader(data, "ledger")
+    schema = r.get("schema", str)
+    if schema != SCHEMA:
+        raise SerializationError(
+            f"not a reskontro ledger document: schema {schema!r}", field="schema", value=schema
+        )
+    version = r.get("version", int)
+    if version > VERSION or version < 1:
+        raise SerializationError(
+            f"ledger document version {version} is newer than this reskontro reads ({VERSION})"
+            if version > VERSION
+            else f"ledger document version {version} is not valid",
+            field="version",
+            value=version,
+        )
+    local = r.get("local_currency", str)
+    options = _Reader(r.get("options", Mapping, optional=True) or {}, "ledger.options")
+    policy = options.enum("post_against_post", PostAgainstPost, optional=True)
+    auto = options.get("auto_close_zero", bool, optional=True)
+    raw_events = r.get("events", list)
+    events = [event_from_dict(e, path=f"ledger.events[{i}]") for i, e in enumerate(raw_events)]
+    try:
+        return Ledger.from_events(
+            events,
+            local,
+            post_against_post=policy or PostAgainstPost.WARN,
+            auto_close_zero=bool(auto),
+        )
+    except SerializationError:
+        raise
+    except ReskontroError as error:
+        raise SerializationError(
+            f"ledger.events: {error.message}", entry_id=error.entry_id, field=error.field,
+            value=error.value,
+        ) from error
