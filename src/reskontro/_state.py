@@ -97,7 +97,7 @@ class MatchState:
         self.remaining = None if settlement.closed else settlement.remaining
 
 
-def _check_on(value: object, what: str) -> date:
+def _check_on(value: object, what: object) -> date:
     if not isinstance(value, date) or isinstance(value, datetime):
         raise InvalidEventError(
             f"{what}: the date must be a datetime.date, got {value!r}", field="on", value=value
@@ -154,7 +154,7 @@ class State:
                 f"no match {match_id!r} in the ledger", field="match_id", value=match_id
             ) from None
 
-    def live_match(self, match_id: str, what: str) -> MatchState:
+    def live_match(self, match_id: str, what: object) -> MatchState:
         ms = self.match(match_id)
         if ms.dissolved_on is not None:
             raise MatchError(
@@ -256,56 +256,73 @@ class State:
                 per[cur] = per.get(cur, _ZERO) + entry.amount.amount
 
     def _joiners(
-        self, entry_ids: Iterable[str], on: date, sub: SubAccount | None, what: str
+        self, entry_ids: Sequence[str], on: date, sub: SubAccount | None, what: object
     ) -> list[Entry]:
         """Check the entries that join a match; return them."""
+        entries = self.entries
+        match_of = self.match_of
+        released_on = self.released_on
         joiners: list[Entry] = []
-        seen: set[str] = set()
         for entry_id in entry_ids:
-            entry = self.entry(entry_id)
-            if entry_id in seen:
-                raise MatchError(
-                    f"{what}: entry {entry_id!r} is named twice",
-                    entry_id=entry_id, field="entry_ids", value=entry_id,
-                )
-            seen.add(entry_id)
-            current = self.match_of.get(entry_id)
-            if current is not None:
-                raise AlreadyMatchedError(
-                    f"{what}: entry {entry_id!r} is already in match {current!r}; "
-                    f"remove it from that match or extend it",
-                    entry_id=entry_id, field="entry_ids", value=entry_id, match_id=current,
-                )
+            entry = entries.get(entry_id) if type(entry_id) is str else None
+            if entry is None:
+                entry = self.entry(entry_id)
+            current = match_of.get(entry_id)
+            entry_sub = entry.sub_account
             if sub is None:
-                sub = entry.sub_account
-            elif entry.sub_account is not sub and entry.sub_account != sub:
-                field = (
-                    "side" if entry.side is not sub.side
-                    else "party" if entry.party != sub.party
-                    else "account"
-                )
-                raise SubAccountMismatchError(
-                    f"{what}: entry {entry_id!r} is on {entry.sub_account}, not on {sub}; "
-                    f"a match stays within one sub-account (side, party, account)",
-                    entry_id=entry_id, field=field, value=getattr(entry, field),
-                )
-            if on < entry.posted:
-                raise MatchDateError(
-                    f"{what}: dated {on}, before entry {entry_id!r} was posted on {entry.posted}",
-                    entry_id=entry_id, field="on", value=on,
-                )
-            released = self.released_on.get(entry_id)
-            if released is not None and on < released:
-                raise MatchDateError(
-                    f"{what}: dated {on}, before entry {entry_id!r} left its previous match "
-                    f"on {released}",
-                    entry_id=entry_id, field="on", value=on,
-                )
+                sub = entry_sub
+            if (
+                current is not None
+                or (entry_sub is not sub and entry_sub != sub)
+                or on < entry.posted
+                or (released_on and entry_id in released_on and on < released_on[entry_id])
+            ):
+                self._refuse_joiner(entry, current, sub, on, what)
             joiners.append(entry)
+        if len(joiners) > 1 and len(set(entry_ids)) != len(joiners):
+            twice = next(i for i in entry_ids if entry_ids.count(i) > 1)
+            raise MatchError(
+                f"{what}: entry {twice!r} is named twice",
+                entry_id=twice, field="entry_ids", value=twice,
+            )
         return joiners
 
-    def _check_currency(self, members: Sequence[Entry], what: str) -> None:
+    def _refuse_joiner(
+        self, entry: Entry, current: str | None, sub: SubAccount, on: date, what: object
+    ) -> None:
+        entry_id = entry.id
+        if current is not None:
+            raise AlreadyMatchedError(
+                f"{what}: entry {entry_id!r} is already in match {current!r}; "
+                f"remove it from that match or extend it",
+                entry_id=entry_id, field="entry_ids", value=entry_id, match_id=current,
+            )
+        if entry.sub_account != sub:
+            field = (
+                "side" if entry.side is not sub.side
+                else "party" if entry.party != sub.party
+                else "account"
+            )
+            raise SubAccountMismatchError(
+                f"{what}: entry {entry_id!r} is on {entry.sub_account}, not on {sub}; "
+                f"a match stays within one sub-account (side, party, account)",
+                entry_id=entry_id, field=field, value=getattr(entry, field),
+            )
+        if on < entry.posted:
+            raise MatchDateError(
+                f"{what}: dated {on}, before entry {entry_id!r} was posted on {entry.posted}",
+                entry_id=entry_id, field="on", value=on,
+            )
+        raise MatchDateError(
+            f"{what}: dated {on}, before entry {entry_id!r} left its previous match "
+            f"on {self.released_on[entry_id]}",
+            entry_id=entry_id, field="on", value=on,
+        )
+
+    def _check_currency(self, members: Sequence[Entry], what: object) -> None:
         first = members[0].amount.currency
+        if len(members) == 2 and members[1].amount.currency == first:
+            return
         for entry in members:
             if entry.amount.currency != first:
                 raise CrossCurrencyMatchError(
@@ -315,7 +332,7 @@ class State:
                 )
 
     def _check_policy(
-        self, members: Sequence[Entry], policy: PostAgainstPost, what: str
+        self, members: Sequence[Entry], policy: PostAgainstPost, what: object
     ) -> None:
         if policy is PostAgainstPost.OFF or len(members) < 4:
             return
@@ -340,11 +357,13 @@ class State:
 
     def _matched(self, event: EntriesMatched, policy: PostAgainstPost) -> None:
         match_id = event.match_id
-        on = _check_on(event.on, f"match {match_id!r}")
-        what = f"match {match_id!r}"
+        what = _What("match", match_id)
+        on = event.on
+        if type(on) is not date:
+            _check_on(on, str(what))
         if not event.entry_ids:
             raise MatchError(f"{what}: no entries to match", field="entry_ids", value=())
-        explicit = tuple(event.allocations)
+        explicit = event.allocations
         for alloc in explicit:
             if not isinstance(alloc, Allocation):
                 raise InvalidEventError(
@@ -392,14 +411,14 @@ class State:
             ms.settled(settlement)
         else:
             self.matches[match_id] = MatchState(
-                match_id, joiners[0].sub_account, tuple(e.id for e in joiners), on, policy_of,
+                match_id, joiners[0].sub_account, event.entry_ids, on, policy_of,
                 explicit, settlement,
             )
         match_of = self.match_of
         for entry in joiners:
             match_of[entry.id] = match_id
 
-    def _check_undo_date(self, ms: MatchState, on: date, what: str) -> None:
+    def _check_undo_date(self, ms: MatchState, on: date, what: object) -> None:
         if on < ms.changed_on:
             raise MatchDateError(
                 f"{what}: dated {on}, before match {ms.id!r} was last applied on {ms.changed_on}",
@@ -534,6 +553,22 @@ class State:
         self.match_of[original.id] = event.match_id
         self.match_of[reversal.id] = event.match_id
         self.reversed_by[original.id] = reversal.id
+
+
+class _What:
+    """The subject of an error message, formatted only when an error is raised."""
+
+    __slots__ = ("name", "verb")
+
+    def __init__(self, verb: str, name: str) -> None:
+        self.verb = verb
+        self.name = name
+
+    def __str__(self) -> str:
+        return f"{self.verb} {self.name!r}"
+
+    def __format__(self, spec: str) -> str:
+        return str(self)
 
 
 def _as_id(value: object) -> str | None:

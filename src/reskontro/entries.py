@@ -56,7 +56,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Final, TypedDict, Unpack, final
+from typing import Any, Final, NamedTuple, TypedDict, Unpack, final
 
 import attrs
 
@@ -74,8 +74,11 @@ __all__ = [
 ]
 
 
-class Side(enum.Enum):
+class Side(enum.StrEnum):
     """Which sub-ledger an entry belongs to.
+
+    The members are strings (``Side.RECEIVABLE == "receivable"``), which makes
+    them cheap to hash and sort, and plain in JSON.
 
     >>> Side("receivable")
     Side.RECEIVABLE
@@ -95,8 +98,10 @@ class Side(enum.Enum):
         return "customer" if self is Side.RECEIVABLE else "supplier"
 
 
-class EntryKind(enum.Enum):
+class EntryKind(enum.StrEnum):
     """What an entry is; the kind decides which sign its amount may have.
+
+    The members are strings (``EntryKind.INVOICE == "invoice"``).
 
     >>> EntryKind("credit_note")
     EntryKind.CREDIT_NOTE
@@ -154,45 +159,41 @@ def _expected_sign(kind: EntryKind, side: Side) -> int:
     return 0
 
 
-#: (kind value, side value) -> +1 (amount >= 0), -1 (amount <= 0) or 0 (either sign).
-#: Keyed by the enums' string values, which hash faster than the members.
-_SIGN_TABLE: Final = {
-    (k.value, s.value): _expected_sign(k, s) for k in EntryKind for s in Side
-}
+#: (kind, side) -> +1 (amount >= 0), -1 (amount <= 0) or 0 (either sign).
+_SIGN_TABLE: Final = {(k, s): _expected_sign(k, s) for k in EntryKind for s in Side}
 
 #: Default control accounts from the Norwegian standard chart of accounts
 #: (NS 4102): 1500 Kundefordringer, 2400 Leverandørgjeld.
 DEFAULT_ACCOUNTS: Final = {Side.RECEIVABLE: "1500", Side.PAYABLE: "2400"}
 
 
-@final
-@attrs.frozen(order=True, repr=False)
-class SubAccount:
+class SubAccount(NamedTuple):
     """The key of one sub-account: ``(side, party, control account)``.
 
     This is the partition key of a ledger: every match lives inside one
     sub-account, so sub-accounts can be processed independently (and in
-    parallel, on separate machines).
+    parallel, on separate machines). It is a named tuple of strings, so it
+    hashes, sorts and serializes cheaply.
 
-    >>> SubAccount(Side.PAYABLE, "20001", "2400")
+    >>> key = SubAccount(Side.PAYABLE, "20001", "2400")
+    >>> key
     SubAccount(side=Side.PAYABLE, party='20001', account='2400')
+    >>> str(key), key.party
+    ('supplier 20001 / 2400', '20001')
     """
 
-    side: Side = attrs.field(order=lambda s: s.value)
+    side: Side
     party: str
     account: str
-
-    def __repr__(self) -> str:
-        return f"SubAccount(side={self.side!r}, party={self.party!r}, account={self.account!r})"
 
     def __str__(self) -> str:
         return f"{self.side.label} {self.party} / {self.account}"
 
 
 @lru_cache(maxsize=1 << 16)
-def _sub_account(side: str, party: str, account: str) -> SubAccount:
+def _sub_account(side: Side, party: str, account: str) -> SubAccount:
     """One shared SubAccount per key (bounded cache): saves memory and speeds comparisons."""
-    return SubAccount(Side(side), party, account)
+    return SubAccount(side, party, account)
 
 
 class CommonOptions(TypedDict, total=False):
@@ -344,13 +345,13 @@ class Entry:
         amount = self.amount
         if self.amount_local is amount and self.reverses is None:
             # the common case: a local-currency entry built by a named constructor
-            expected = _SIGN_TABLE[self.kind._value_, self.side._value_]
+            expected = _SIGN_TABLE[self.kind, self.side]
             a = amount.amount
             if (expected > 0 and a < 0) or (expected < 0 and a > 0):
                 self._check_amounts()
         else:
             self._check_amounts()
-        _set(self, "sub_account", _sub_account(self.side._value_, self.party, self.account))
+        _set(self, "sub_account", _sub_account(self.side, self.party, self.account))
 
     def _check_fields(self) -> None:
         entry_id = self.id
@@ -426,7 +427,7 @@ class Entry:
                 field="amount_local",
                 value=local,
             )
-        expected = _SIGN_TABLE[self.kind.value, self.side.value]
+        expected = _SIGN_TABLE[self.kind, self.side]
         if self.reverses is not None:
             expected = -expected
         signed = amount.amount or local.amount

@@ -49,11 +49,11 @@ __all__ = [
 
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
-    return tuple(value)
+    return value if type(value) is tuple else tuple(value)
 
 
 def _allocations(value: Iterable[Allocation]) -> tuple[Allocation, ...]:
-    return tuple(value)
+    return value if type(value) is tuple else tuple(value)
 
 
 @final

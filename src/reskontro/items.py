@@ -38,7 +38,7 @@ __all__ = ["Balance", "Item", "ItemList", "Status"]
 import enum
 
 
-class Status(enum.Enum):
+class Status(enum.StrEnum):
     """Which items a query returns: open, closed or all.
 
     >>> Status("open")

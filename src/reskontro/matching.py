@@ -87,7 +87,7 @@ __all__ = [
 ]
 
 
-class ClosePolicy(enum.Enum):
+class ClosePolicy(enum.StrEnum):
     """When a match counts as closed.
 
     >>> ClosePolicy("local_only")
@@ -105,7 +105,7 @@ class ClosePolicy(enum.Enum):
         return f"ClosePolicy.{self.name}"
 
 
-class PostAgainstPost(enum.Enum):
+class PostAgainstPost(enum.StrEnum):
     """What to do when a match would hold several invoices *and* several payments.
 
     >>> PostAgainstPost("refuse")
@@ -184,20 +184,16 @@ class Settlement:
     :class:`~reskontro.items.Item`.
     """
 
-    __slots__ = ("closed", "out_local", "out_tx", "pairs", "remaining")
+    __slots__ = ("closed", "pairs", "remaining")
 
     def __init__(
         self,
         remaining: dict[str, tuple[Decimal, Decimal]],
         pairs: list[tuple[str, str, Decimal]],
-        out_tx: dict[str, Decimal],
-        out_local: Decimal,
         closed: bool,
     ) -> None:
         self.remaining = remaining
         self.pairs = pairs
-        self.out_tx = out_tx
-        self.out_local = out_local
         self.closed = closed
 
 
@@ -229,6 +225,25 @@ def settle(
 
     Complexity: O(m log m) for m members.
     """
+    # Fast path: one debit against one credit, both in local currency.
+    if len(members) == 2 and not explicit:
+        a, b = members
+        x, y = a.amount.amount, b.amount.amount
+        if (
+            a.amount.currency == local_currency
+            and b.amount.currency == local_currency
+            and ((x > 0 > y) or (x < 0 < y))
+        ):
+            debit, credit = (a, b) if x > 0 else (b, a)
+            dx, cy = debit.amount.amount, credit.amount.amount
+            applied = dx if dx <= -cy else -cy
+            rd, rc = dx - applied, cy + applied
+            return Settlement(
+                {debit.id: (rd, rd), credit.id: (rc, rc)},
+                [(credit.id, debit.id, applied)] if applied else [],
+                not (rd or rc),
+            )
+
     out_local = _ZERO
     out_tx: dict[str, Decimal] = {}
     for entry in members:
@@ -239,24 +254,6 @@ def settle(
         closed = not out_local
     else:
         closed = not out_local and not any(out_tx.values())
-
-    # Fast path: one debit against one credit, both in local currency.
-    if len(members) == 2 and not explicit:
-        a, b = members
-        if a.amount.currency == local_currency and b.amount.currency == local_currency:
-            x, y = a.amount.amount, b.amount.amount
-            if (x > 0 > y) or (x < 0 < y):
-                debit, credit = (a, b) if x > 0 else (b, a)
-                dx, cy = debit.amount.amount, credit.amount.amount
-                applied = dx if dx <= -cy else -cy
-                rd, rc = dx - applied, cy + applied
-                return Settlement(
-                    {debit.id: (rd, rd), credit.id: (rc, rc)},
-                    [(credit.id, debit.id, applied)] if applied else [],
-                    out_tx,
-                    out_local,
-                    closed,
-                )
 
     by_id = {e.id: e for e in members}
     rem: dict[str, Decimal] = {e.id: e.amount.amount for e in members}
@@ -339,7 +336,7 @@ def settle(
     remaining = _local_remaining(ordered, rem, local_currency)
     if closed:
         remaining = {e.id: (_ZERO, _ZERO) for e in members}
-    return Settlement(remaining, _merge(pairs), out_tx, out_local, closed)
+    return Settlement(remaining, _merge(pairs), closed)
 
 
 def _merge(pairs: list[tuple[str, str, Decimal]]) -> list[tuple[str, str, Decimal]]:
