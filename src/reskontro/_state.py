@@ -8,6 +8,8 @@ anything, so a refused event leaves the state as it was.
 
 from __future__ import annotations
 
+import os
+import sys
 import warnings
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -348,7 +350,7 @@ class State:
                     message, entry_id=members[-1].id, field="entry_ids",
                     value=tuple(e.id for e in members),
                 )
-            warnings.warn(PostAgainstPostWarning(message), stacklevel=5)
+            warnings.warn(PostAgainstPostWarning(message), stacklevel=_caller_level())
 
     def _dues(self, members: Iterable[Entry]) -> dict[str, date | None] | None:
         if not self.due:
@@ -553,6 +555,19 @@ class State:
         self.match_of[original.id] = event.match_id
         self.match_of[reversal.id] = event.match_id
         self.reversed_by[original.id] = reversal.id
+
+
+_PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))
+
+
+def _caller_level() -> int:
+    """The warnings stacklevel of the first frame outside reskontro (the caller's code)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
+        frame = frame.f_back  # type: ignore[assignment]
+        level += 1
+    return level
 
 
 class _What:

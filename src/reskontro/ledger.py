@@ -794,16 +794,23 @@ class Ledger:
 
     def _item(self, state: State, entry: Entry) -> Item:
         rem_tx, rem_local, is_open, match_id = state.item_state(entry)
-        cur = entry.amount.currency
-        local = self._local
+        amount, amount_local = entry.amount, entry.amount_local
+        if rem_tx is amount.amount:
+            remaining = amount
+        elif rem_tx:
+            remaining = Money._of(rem_tx, amount.currency)
+        else:
+            remaining = Money.zero(amount.currency)
+        if rem_local is amount_local.amount:
+            remaining_local = amount_local
+        elif rem_local:
+            remaining_local = Money._of(rem_local, self._local)
+        else:
+            remaining_local = Money.zero(self._local)
         return Item(
             entry=entry,
-            remaining=entry.amount if rem_tx is entry.amount.amount else Money._of(rem_tx, cur),
-            remaining_local=(
-                entry.amount_local
-                if rem_local is entry.amount_local.amount
-                else Money._of(rem_local, local)
-            ),
+            remaining=remaining,
+            remaining_local=remaining_local,
             is_open=is_open,
             match_id=match_id,
             due=state.current_due(entry),
@@ -1137,7 +1144,7 @@ class Ledger:
             changed_on=ms.changed_on,
             close_policy=ms.policy,
             is_closed=ms.closed and ms.dissolved_on is None,
-            outstanding_local=Money._of(out_local, local),
+            outstanding_local=Balance.from_sums(local, out_local, {}).local,
             outstanding=tuple(Money._of(out_tx[c], c) for c in sorted(out_tx)),
             allocations=tuple(
                 Allocation(c, d, Money._of(a, state.entries[d].amount.currency))
@@ -1237,7 +1244,7 @@ class Ledger:
                     match_id=ms.id,
                     entry_count=len(members),
                     document_no=None if oldest is None else (oldest.document_no or oldest.id),
-                    outstanding_local=Money._of(out_local, local),
+                    outstanding_local=Balance.from_sums(local, out_local, {}).local,
                     outstanding=tuple(Money._of(out_tx[c], c) for c in sorted(out_tx)),
                     is_closed=ms.closed,
                 )

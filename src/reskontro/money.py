@@ -132,6 +132,8 @@ _new = object.__new__
 _set = object.__setattr__
 #: Quanta of the currencies seen so far: the fast path of Money() looks here.
 _QUANTA: dict[str, Decimal] = {}
+#: Zero of each currency seen so far (Money is immutable, so one value serves all).
+_ZEROS: dict[str, Money] = {}
 
 
 @final
@@ -213,8 +215,11 @@ class Money:
         >>> Money.zero("JPY")
         Money('0', 'JPY')
         """
-        code = check_currency(currency)
-        return cls._of(Decimal(0).quantize(quantum(code)), code)
+        zero = _ZEROS.get(currency) if type(currency) is str else None
+        if zero is None:
+            code = check_currency(currency)
+            zero = _ZEROS[code] = cls._of(Decimal(0).quantize(quantum(code)), code)
+        return zero
 
     @classmethod
     def of_minor(cls, units: int, currency: str) -> Money:
