@@ -403,7 +403,9 @@ class State:
             )
         self._check_currency(members, what)
         self._check_policy(members, policy, what)
-        settlement = settle(members, explicit, policy_of, self.local, self._dues(members))
+        settlement = settle(
+            members, explicit, policy_of, self.local, self._dues(members), pairs=False
+        )
         # validated: now change the state
         if event.extend:
             ms.members = ms.members + tuple(e.id for e in joiners)
@@ -445,7 +447,9 @@ class State:
         settlement = None
         if rest:
             members = [self.entries[i] for i in rest]
-            settlement = settle(members, explicit, ms.policy, self.local, self._dues(members))
+            settlement = settle(
+                members, explicit, ms.policy, self.local, self._dues(members), pairs=False
+            )
         ms.members = rest
         ms.explicit = explicit
         ms.changed_on = on
@@ -500,7 +504,7 @@ class State:
             members = [self.entries[i] for i in ms.members]
             dues = self._dues(members) or {}
             dues[entry.id] = due
-            settlement = settle(members, ms.explicit, ms.policy, self.local, dues)
+            settlement = settle(members, ms.explicit, ms.policy, self.local, dues, pairs=False)
             ms.settled(settlement)
         self.due[entry.id] = due
         self.due_changed_on[entry.id] = on
@@ -546,7 +550,7 @@ class State:
         self.check_posting([reversal])
         self._joiners([original.id], on, None, what)
         members = [original, reversal]
-        settlement = settle(members, [], ClosePolicy.ALL_CURRENCIES, self.local, None)
+        settlement = settle(members, [], ClosePolicy.ALL_CURRENCIES, self.local, None, pairs=False)
         self.post_many([reversal], checked=True)
         self.matches[event.match_id] = MatchState(
             event.match_id, original.sub_account, (original.id, reversal.id), on,

@@ -21,6 +21,7 @@ amount broken down per transaction currency.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date
 from decimal import Decimal
@@ -34,8 +35,6 @@ from reskontro.exceptions import CurrencyMismatchError
 from reskontro.money import CONTEXT, Money
 
 __all__ = ["Balance", "Item", "ItemList", "Status"]
-
-import enum
 
 
 class Status(enum.StrEnum):

@@ -198,6 +198,8 @@ class Settlement:
 
 
 _ZERO: Final = Decimal(0)
+#: The settlement of every closed match when the pairs are not asked for.
+_CLOSED: Final = Settlement({}, [], closed=True)
 
 
 def settle(
@@ -206,6 +208,8 @@ def settle(
     policy: ClosePolicy,
     local_currency: str,
     dues: dict[str, date | None] | None = None,
+    *,
+    pairs: bool = True,
 ) -> Settlement:
     """Allocate a match's members and compute their remaining amounts.
 
@@ -215,6 +219,8 @@ def settle(
         policy: the match's close policy.
         local_currency: the ledger's local currency.
         dues: current due dates that differ from the entries' own.
+        pairs: compute the allocation pairs (the ledger's own bookkeeping
+            needs only the remaining amounts and the closed flag).
 
     Returns:
         A :class:`Settlement`. Must run in reskontro's decimal context.
@@ -238,6 +244,8 @@ def settle(
             dx, cy = debit.amount.amount, credit.amount.amount
             applied = dx if dx <= -cy else -cy
             rd, rc = dx - applied, cy + applied
+            if not pairs and not (rd or rc):
+                return _CLOSED
             return Settlement(
                 {debit.id: (rd, rd), credit.id: (rc, rc)},
                 [(credit.id, debit.id, applied)] if applied else [],
@@ -257,7 +265,7 @@ def settle(
 
     by_id = {e.id: e for e in members}
     rem: dict[str, Decimal] = {e.id: e.amount.amount for e in members}
-    pairs: list[tuple[str, str, Decimal]] = []
+    applied_pairs: list[tuple[str, str, Decimal]] = []
     for alloc in explicit:
         found_credit = by_id.get(alloc.credit_id)
         found_debit = by_id.get(alloc.debit_id)
@@ -312,7 +320,7 @@ def settle(
             )
         rem[debit.id] -= amount
         rem[credit.id] += amount
-        pairs.append((credit.id, debit.id, amount))
+        applied_pairs.append((credit.id, debit.id, amount))
 
     def key(entry: Entry) -> tuple[date, date, str]:
         return allocation_order(entry, (dues or {}).get(entry.id, entry.due))
@@ -327,7 +335,7 @@ def settle(
             applied = min(rem[d], -rem[c])
             rem[d] -= applied
             rem[c] += applied
-            pairs.append((c, d, applied))
+            applied_pairs.append((c, d, applied))
             if not rem[d]:
                 i += 1
             if not rem[c]:
@@ -336,7 +344,7 @@ def settle(
     remaining = _local_remaining(ordered, rem, local_currency)
     if closed:
         remaining = {e.id: (_ZERO, _ZERO) for e in members}
-    return Settlement(remaining, _merge(pairs), closed)
+    return Settlement(remaining, _merge(applied_pairs) if pairs else [], closed)
 
 
 def _merge(pairs: list[tuple[str, str, Decimal]]) -> list[tuple[str, str, Decimal]]:
