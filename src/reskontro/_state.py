@@ -422,11 +422,13 @@ class State:
         for entry in joiners:
             match_of[entry.id] = match_id
 
-    def _check_undo_date(self, ms: MatchState, on: date, what: object) -> None:
+    def _check_undo_date(
+        self, ms: MatchState, on: date, what: object, entry_id: str | None = None
+    ) -> None:
         if on < ms.changed_on:
             raise MatchDateError(
                 f"{what}: dated {on}, before match {ms.id!r} was last applied on {ms.changed_on}",
-                field="on", value=on,
+                entry_id=entry_id, field="on", value=on,
             )
 
     def _unmatched(self, event: EntryUnmatched) -> None:
@@ -439,7 +441,7 @@ class State:
                 f"{what}: the entry is not in that match",
                 entry_id=event.entry_id, field="entry_id", value=event.entry_id,
             )
-        self._check_undo_date(ms, on, what)
+        self._check_undo_date(ms, on, what, event.entry_id)
         rest = tuple(i for i in ms.members if i != event.entry_id)
         explicit = tuple(
             a for a in ms.explicit if event.entry_id not in (a.credit_id, a.debit_id)

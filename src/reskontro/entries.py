@@ -41,7 +41,7 @@ silently flipped.
 >>> from reskontro import Money
 >>> invoice = Entry.invoice(
 ...     "F-1001", party="10001", amount=Money("1250.00", "NOK"),
-...     posted=date(2026, 1, 5), due=date(2026, 1, 19), reference="100010010015",
+...     posted=date(2026, 1, 5), due=date(2026, 1, 19), reference="100010010013",
 ... )
 >>> invoice.sub_account
 SubAccount(side=Side.RECEIVABLE, party='10001', account='1500')
@@ -420,7 +420,7 @@ class Entry:
             )
         if not amount.amount and local.amount and self.kind not in _LOCAL_ONLY_KINDS:
             raise InvalidEntryError(
-                f"entry {self.id!r}: a {self.kind.label} of zero {amount.currency} cannot "
+                f"entry {self.id!r}: a zero {amount.currency} {self.kind.label} cannot "
                 f"carry {local}; only FX gain/loss, tolerance and manual entries may "
                 f"have a local amount alone",
                 entry_id=self.id,
@@ -434,8 +434,9 @@ class Entry:
         if (expected > 0 and signed < 0) or (expected < 0 and signed > 0):
             checked = amount if amount.amount else local
             need = "positive or zero" if expected > 0 else "negative or zero"
-            what = f"a {self.kind.label}" if self.reverses is None else (
-                f"the reversal of a {self.kind.label}"
+            article = "an" if self.kind.label[0] in "aeiou" else "a"
+            what = f"{article} {self.kind.label}" if self.reverses is None else (
+                f"the reversal of {article} {self.kind.label}"
             )
             raise WrongSignError(
                 f"entry {self.id!r}: {what} on the {self.side.label} ledger "

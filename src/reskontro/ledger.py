@@ -27,9 +27,9 @@ branches from it, replays that prefix once (O(n)) into indexes of its own.
 >>> nok = lambda amount: Money(amount, "NOK")
 >>> ledger = Ledger("NOK").post_many([
 ...     Entry.invoice("F-1001", party="10001", amount=nok("1250.00"), posted=date(2026, 1, 5),
-...                   due=date(2026, 1, 19), document_no="1001", reference="100010010015"),
+...                   due=date(2026, 1, 19), document_no="1001", reference="100010010013"),
 ...     Entry.payment("P-1", party="10001", amount=nok("-1250.00"), posted=date(2026, 1, 18),
-...                   reference="100010010015"),
+...                   reference="100010010013"),
 ... ])
 >>> paid = ledger.match(["F-1001", "P-1"])
 >>> len(ledger.open_items()), len(paid.open_items())
@@ -42,13 +42,14 @@ Money('0.00', 'NOK')
 
 from __future__ import annotations
 
+import functools
 import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, localcontext
-from typing import Any, Final, final
+from typing import Any, Final, TypeVar, cast, final
 
 import attrs
 
@@ -156,6 +157,25 @@ def _bulk() -> Iterator[None]:
         yield
     finally:
         gc.enable()
+
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _locked(method: _F) -> _F:
+    """Run a Ledger method under its store's lock.
+
+    Values of one line share mutable indexes; the lock keeps a reader from
+    seeing another thread's operation half-applied, and makes "am I still the
+    newest value?" and the work that depends on it one atomic step.
+    """
+
+    @functools.wraps(method)
+    def locked(self: Ledger, *args: Any, **kwargs: Any) -> Any:
+        with self._store.lock:
+            return method(self, *args, **kwargs)
+
+    return cast(_F, locked)
 
 
 def _date(value: object, name: str) -> date:
@@ -298,6 +318,7 @@ class Ledger:
     def __hash__(self) -> int:
         return hash((self._local, self._options, self._n))
 
+    @_locked
     def __repr__(self) -> str:
         opts = []
         if self._options.post_against_post is not PostAgainstPost.WARN:
@@ -324,6 +345,7 @@ class Ledger:
         self._views[None] = state
         return state
 
+    @_locked
     def as_of(self, on: date) -> Ledger:
         """The ledger as it stood at the end of day *on*.
 
@@ -376,6 +398,7 @@ class Ledger:
                 raise
             return Ledger._make(self._local, self._options, store, len(store.events))
 
+    @_locked
     def apply(self, events: Iterable[Event]) -> Ledger:
         """Apply a plan: a sequence of events, all or nothing.
 
@@ -411,6 +434,7 @@ class Ledger:
         """
         return self.post_many((entry,))
 
+    @_locked
     def post_many(self, entries: Iterable[Entry]) -> Ledger:
         """Post a batch of entries, all or nothing.
 
@@ -419,12 +443,12 @@ class Ledger:
             InvalidEntryError: an item is not an entry, or its local amount is
                 not in the ledger's local currency.
         """
-        batch = entries if isinstance(entries, (list, tuple)) else list(entries)
         if isinstance(entries, Entry):
             raise InvalidEntryError(
                 "post_many takes an iterable of entries; use post() for one entry",
-                field="entries", value=entries,
+                entry_id=entries.id, field="entries", value=entries,
             )
+        batch = entries if isinstance(entries, (list, tuple)) else list(entries)
         auto = self._options.auto_close_zero
         store = self._store
         with store.lock:
@@ -462,6 +486,7 @@ class Ledger:
             number += 1
         return f"M{number}"
 
+    @_locked
     def match(
         self,
         entry_ids: Iterable[str],
@@ -539,6 +564,7 @@ class Ledger:
         )
         return self._commit([event])
 
+    @_locked
     def match_many(
         self,
         groups: Iterable[Iterable[str]],
@@ -609,6 +635,7 @@ class Ledger:
                 )
             )
 
+    @_locked
     def extend_match(
         self,
         match_id: str,
@@ -652,6 +679,7 @@ class Ledger:
             raise MatchError("no entries to match", field="entry_ids", value=tuple(ids))
         return max(dates)
 
+    @_locked
     def remove_from_match(self, entry_id: str, *, on: date) -> Ledger:
         """Remove one entry from its match (fjern fra kobling), dated *on*.
 
@@ -673,6 +701,7 @@ class Ledger:
             )
         return self._commit([EntryUnmatched(match_id=match_id, entry_id=entry_id, on=on)])
 
+    @_locked
     def dissolve(self, match_id: str, *, on: date) -> Ledger:
         """Dissolve a match (løs opp kobling), dated *on*: every member is unmatched.
 
@@ -683,6 +712,7 @@ class Ledger:
         """
         return self._commit([MatchDissolved(match_id=match_id, on=on)])
 
+    @_locked
     def change_due_date(self, entry_id: str, due: date | None, *, on: date) -> Ledger:
         """Change an entry's due date from day *on*; the original stays in history.
 
@@ -701,6 +731,7 @@ class Ledger:
         """
         return self._commit([DueDateChanged(entry_id=entry_id, due=due, on=on)])
 
+    @_locked
     def reverse(
         self,
         entry_id: str,
@@ -739,6 +770,17 @@ class Ledger:
         on = _date(on, "on")
         state = self._state()
         original = state.entry(entry_id)
+        if original.reverses is not None:
+            raise ReversalError(
+                f"entry {entry_id!r} is itself the reversal of {original.reverses!r}; "
+                f"to undo it, reverse nothing: dissolve or remove it from its match",
+                entry_id=entry_id, field="entry_id", value=entry_id,
+            )
+        if entry_id in state.reversed_by:
+            raise ReversalError(
+                f"entry {entry_id!r} is already reversed by {state.reversed_by[entry_id]!r}",
+                entry_id=entry_id, field="entry_id", value=entry_id,
+            )
         events: list[Event] = []
         current = state.match_of.get(entry_id)
         if current is not None:
@@ -767,6 +809,7 @@ class Ledger:
 
     # -- queries: entries and items ------------------------------------------------
 
+    @_locked
     def entry(self, entry_id: str, *, as_of: date | None = None) -> Entry:
         """The entry with id *entry_id*.
 
@@ -780,9 +823,11 @@ class Ledger:
         """
         return self._at(as_of).entry(entry_id)
 
+    @_locked
     def __contains__(self, entry_id: object) -> bool:
         return isinstance(entry_id, str) and entry_id in self._state().entries
 
+    @_locked
     def item(self, entry_id: str, *, as_of: date | None = None) -> Item:
         """The entry with what the ledger derives for it: remaining, open, match, due.
 
@@ -894,6 +939,7 @@ class Ledger:
             as_of=as_of,
         )
 
+    @_locked
     def search(
         self,
         *,
@@ -1038,6 +1084,7 @@ class Ledger:
 
     # -- queries: balances -----------------------------------------------------------
 
+    @_locked
     def balance(
         self,
         *,
@@ -1085,6 +1132,7 @@ class Ledger:
             and (account is None or sub.account == account)
         ]
 
+    @_locked
     def balances(
         self, *, side: Side | None = None, as_of: date | None = None
     ) -> dict[SubAccount, Balance]:
@@ -1109,10 +1157,12 @@ class Ledger:
             )
         return result
 
+    @_locked
     def sub_accounts(self, *, as_of: date | None = None) -> tuple[SubAccount, ...]:
         """Every sub-account with entries, sorted by (side, party, account)."""
         return tuple(sorted(self._at(as_of).by_sub))
 
+    @_locked
     def parties(self, *, side: Side | None = None, as_of: date | None = None) -> tuple[str, ...]:
         """Every party with entries (on one side, if given), sorted."""
         return tuple(
@@ -1153,6 +1203,7 @@ class Ledger:
             dissolved_on=ms.dissolved_on,
         )
 
+    @_locked
     def get_match(self, match_id: str, *, as_of: date | None = None) -> Match:
         """The match with id *match_id* (live or dissolved).
 
@@ -1162,6 +1213,7 @@ class Ledger:
         state = self._at(as_of)
         return self._match_view(state, state.match(match_id))
 
+    @_locked
     def match_of(self, entry_id: str, *, as_of: date | None = None) -> Match | None:
         """The live match of an entry, or ``None``.
 
@@ -1184,6 +1236,7 @@ class Ledger:
             return ()
         return tuple(a for a in found.allocations if entry_id in (a.credit_id, a.debit_id))
 
+    @_locked
     def matches(
         self,
         *,
@@ -1202,6 +1255,7 @@ class Ledger:
             and (sub_account is None or ms.sub == sub_account)
         )
 
+    @_locked
     def match_rows(
         self,
         *,
@@ -1242,6 +1296,7 @@ class Ledger:
             rows.append(
                 MatchRow(
                     match_id=ms.id,
+                    sub_account=ms.sub,
                     entry_count=len(members),
                     document_no=None if oldest is None else (oldest.document_no or oldest.id),
                     outstanding_local=Balance.from_sums(local, out_local, {}).local,
@@ -1251,6 +1306,7 @@ class Ledger:
             )
         return tuple(rows)
 
+    @_locked
     def history(self, entry_id: str) -> tuple[Event, ...]:
         """Every event that touched an entry, in order (its audit trail).
 
@@ -1289,6 +1345,7 @@ class Ledger:
 
     # -- serialization -----------------------------------------------------------------
 
+    @_locked
     def to_dict(self) -> dict[str, Any]:
         """The ledger as a JSON-ready dict (schema ``reskontro.ledger``, versioned).
 

@@ -442,6 +442,7 @@ class MatchRow:
 
     Attributes:
         match_id: the match id.
+        sub_account: the sub-account of the match (side, party, account).
         entry_count: the number of entries in the match.
         document_no: the document number of the oldest invoice in the match
             (by document date, then posting date, then id), or ``None``.
@@ -451,6 +452,7 @@ class MatchRow:
     """
 
     match_id: str
+    sub_account: SubAccount
     entry_count: int
     document_no: str | None
     outstanding_local: Money
@@ -459,7 +461,8 @@ class MatchRow:
 
     def __repr__(self) -> str:
         return (
-            f"MatchRow(match_id={self.match_id!r}, entry_count={self.entry_count!r}, "
+            f"MatchRow(match_id={self.match_id!r}, sub_account={self.sub_account!r}, "
+            f"entry_count={self.entry_count!r}, "
             f"document_no={self.document_no!r}, outstanding_local={self.outstanding_local!r}, "
             f"outstanding={self.outstanding!r}, is_closed={self.is_closed!r})"
         )

@@ -177,6 +177,8 @@ class Money:
                 pass
             else:
                 if quantized == amount:
+                    if not quantized:
+                        quantized = quantized.copy_abs()  # no negative zero
                     _set(self, "amount", quantized)
                     _set(self, "currency", currency)
                     return
@@ -197,12 +199,14 @@ class Money:
                 field="amount",
                 value=amount,
             )
-        _set(self, "amount", quantized)
+        _set(self, "amount", quantized if quantized else quantized.copy_abs())
         _set(self, "currency", code)
 
     @classmethod
     def _of(cls, amount: Decimal, currency: str) -> Money:
         """Build without validation: *amount* is already quantized for *currency*."""
+        if not amount:
+            amount = amount.copy_abs()  # a zero never prints as -0.00
         money = _new(cls)
         _set(money, "amount", amount)
         _set(money, "currency", currency)
