@@ -1,0 +1,432 @@
+"""The command line: ``reskontro`` (or ``python -m reskontro``).
+
+This module is reskontro's edge, the only place that prints. The engine
+computes values; the functions here turn them into plain-text tables and
+:func:`main` writes them to standard output.
+
+Commands
+--------
+``reskontro demo``
+    Builds the demo ledger of :mod:`reskontro.demo` (four customers and one
+    supplier in NOK) and prints its open items, matches, balances, the
+    corrections kept in its history, and its open items as of an earlier
+    date.
+
+``reskontro --version``
+    Prints the installed version.
+
+Amounts are written the Norwegian way, with a space between thousands and a
+decimal comma (``1 250,00``, formatted with babel for the ``nb_NO`` locale,
+which is passed explicitly); dates as ``19.01.2026``.
+
+>>> format_amount(Money("-1250.5", "NOK"))
+'-1 250,50'
+>>> main(["demo"])  # doctest: +ELLIPSIS
+reskontro ...: demo ledger
+...
+0
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from datetime import date
+from importlib.metadata import PackageNotFoundError, version
+from typing import Final
+
+from babel.numbers import format_decimal
+
+from reskontro.currency import minor_units
+from reskontro.demo import AS_OF, LAST_EVENT, PARTY_NAMES, build_demo_ledger
+from reskontro.entries import DEFAULT_ACCOUNTS, Side
+from reskontro.events import DueDateChanged, EntryReversed, EntryUnmatched, MatchDissolved
+from reskontro.exceptions import ReskontroError
+from reskontro.items import Item
+from reskontro.ledger import Ledger
+from reskontro.money import Money
+
+__all__ = ["build_parser", "format_amount", "main", "render_demo"]
+
+#: The locale amounts are formatted for. Passed to babel explicitly, never
+#: taken from the environment.
+LOCALE: Final = "nb_NO"
+
+_SIDE_TITLES: Final = {
+    Side.RECEIVABLE: ("Customers", "kundereskontro"),
+    Side.PAYABLE: ("Suppliers", "leverandørreskontro"),
+}
+
+
+def _version() -> str:
+    """The installed version, or ``unknown`` when run from a source tree that is not installed."""
+    try:
+        return version("reskontro")
+    except PackageNotFoundError:
+        return "unknown"
+
+
+def format_amount(money: Money) -> str:
+    """Write an amount the Norwegian way: space between thousands, decimal comma.
+
+    The number of decimals is the currency's minor unit. The thousands
+    separator is a plain space (babel gives a no-break space), so the text
+    copies and searches as it reads.
+
+    >>> format_amount(Money("1250", "NOK")), format_amount(Money("-3", "JPY"))
+    ('1 250,00', '-3')
+    """
+    decimals = minor_units(money.currency)
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    text = str(format_decimal(money.amount, format=pattern, locale=LOCALE))
+    return text.replace("\xa0", " ").replace("\u202f", " ").replace("\u2212", "-")
+
+
+def _day(value: date | None) -> str:
+    return "" if value is None else f"{value:%d.%m.%Y}"
+
+
+def _table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: Iterable[int] = (),
+    footer: Sequence[str] | None = None,
+) -> list[str]:
+    """Lay out rows under headers in aligned columns; columns in *right* align right.
+
+    >>> print("\\n".join(_table(["Id", "Sum"], [["A", "1,00"], ["BB", "10,00"]], right=[1])))
+    Id    Sum
+    --  -----
+    A    1,00
+    BB  10,00
+    """
+    right = set(right)
+    every = [list(headers), *[list(row) for row in rows]]
+    if footer is not None:
+        every.append(list(footer))
+    widths = [max(len(row[i]) for row in every) for i in range(len(headers))]
+
+    def line(cells: Sequence[str]) -> str:
+        parts = [
+            cell.rjust(width) if i in right else cell.ljust(width)
+            for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
+        ]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    out = [line(headers), rule, *(line(row) for row in rows)]
+    if footer is not None:
+        out.extend([rule, line(footer)])
+    return out
+
+
+def _party(party: str, names: Mapping[str, str]) -> str:
+    name = names.get(party)
+    return party if name is None else f"{party} {name}"
+
+
+def _items_tables(
+    ledger: Ledger, names: Mapping[str, str], as_of: date | None = None
+) -> list[str]:
+    """One table of open items per side, by party, with the sum of the remaining amounts."""
+    out: list[str] = []
+    currency = ledger.local_currency
+    for side in (Side.RECEIVABLE, Side.PAYABLE):
+        chosen = ledger.open_items(side=side, as_of=as_of)
+        title, norwegian = _SIDE_TITLES[side]
+        out.append(f"{title} ({norwegian}, account {DEFAULT_ACCOUNTS[side]})")
+        if not chosen:
+            out.extend(["  (no open items)", ""])
+            continue
+        rows = [
+            [
+                item.id,
+                _party(item.party, names),
+                item.kind.label,
+                item.entry.document_no or "",
+                _day(item.entry.posted),
+                _day(item.due),
+                format_amount(item.amount_local),
+                format_amount(item.remaining_local),
+                item.match_id or "",
+            ]
+            for item in chosen
+        ]
+        total = Money.sum((item.remaining_local for item in chosen), currency)
+        footer = ["Sum", "", "", "", "", "", "", format_amount(total), ""]
+        headers = [
+            "Id", title[:-1], "Kind", "Doc no", "Posted", "Due", "Amount", "Remaining", "Match",
+        ]
+        out.extend(_table(headers, rows, right=[6, 7], footer=footer))
+        out.append("")
+    return out
+
+
+def _matches_table(ledger: Ledger, names: Mapping[str, str]) -> list[str]:
+    rows = []
+    for row in ledger.match_rows():
+        match = ledger.get_match(row.match_id)
+        rows.append(
+            [
+                str(row.entry_count),
+                row.match_id,
+                _party(match.sub_account.party, names),
+                row.document_no or "",
+                format_amount(row.outstanding_local),
+                "closed" if row.is_closed else "open",
+                ", ".join(match.entry_ids),
+            ]
+        )
+    headers = ["Entries", "Match", "Party", "Oldest invoice", "Outstanding", "Status", "Members"]
+    return _table(headers, rows, right=[0, 4])
+
+
+def _meaning(side: Side, balance: Money) -> str:
+    if balance.is_zero:
+        return "settled"
+    if side is Side.RECEIVABLE:
+        return "owes us" if balance.is_positive else "customer credit (innestående)"
+    return "we owe" if balance.is_negative else "supplier owes us"
+
+
+def _balances_table(ledger: Ledger, names: Mapping[str, str]) -> list[str]:
+    rows = []
+    currency = ledger.local_currency
+    totals: dict[Side, Money] = {}
+    balances = ledger.balances()
+    for side in (Side.RECEIVABLE, Side.PAYABLE):
+        for sub, balance in balances.items():
+            if sub.side is not side:
+                continue
+            rows.append(
+                [
+                    sub.side.label,
+                    sub.party,
+                    names.get(sub.party, ""),
+                    sub.account,
+                    format_amount(balance.local),
+                    _meaning(side, balance.local),
+                ]
+            )
+            totals[side] = totals.get(side, Money.zero(currency)) + balance.local
+    out = _table(["Side", "Party", "Name", "Account", "Balance", "Meaning"], rows, right=[4])
+    out.append("")
+    for side, total in totals.items():
+        title, _ = _SIDE_TITLES[side]
+        out.append(
+            f"{title}, total on account {DEFAULT_ACCOUNTS[side]}: {format_amount(total)}"
+        )
+    return out
+
+
+def _corrections(ledger: Ledger) -> list[str]:
+    """The removals, dissolves, due date changes and reversals in the history, in order."""
+    out: list[str] = []
+    dues: dict[str, date | None] = {}
+    for event in ledger.events:
+        if isinstance(event, EntryUnmatched):
+            text = f"{event.entry_id} removed from match {event.match_id} (fjern fra kobling)"
+        elif isinstance(event, MatchDissolved):
+            members = ", ".join(ledger.get_match(event.match_id).entry_ids)
+            text = f"match {event.match_id} dissolved (løs opp kobling); unmatched: {members}"
+        elif isinstance(event, DueDateChanged):
+            before = dues.get(event.entry_id, ledger.entry(event.entry_id).due)
+            dues[event.entry_id] = event.due
+            text = (
+                f"due date of {event.entry_id} changed from {_day(before) or 'none'} "
+                f"to {_day(event.due) or 'none'}"
+            )
+        elif isinstance(event, EntryReversed):
+            text = f"{event.entry_id} reversed by {event.reversal.id} (match {event.match_id})"
+        else:
+            continue
+        out.append(f"  {_day(event.on)}  {text}")
+    return out or ["  (none)"]
+
+
+def _state(item: Item | None) -> str:
+    if item is None:
+        return "not posted yet"
+    if not item.is_open:
+        return f"closed in {item.match_id}" if item.match_id else "closed"
+    where = f"in match {item.match_id}" if item.match_id else "unmatched"
+    return f"open {format_amount(item.remaining_local)}, {where}"
+
+
+def _changes(ledger: Ledger, on: date) -> list[str]:
+    """What differs between the open items as of *on* and today's, item by item."""
+    then = {item.id: item for item in ledger.open_items(as_of=on)}
+    now = {item.id: item for item in ledger.open_items()}
+    out: list[str] = []
+    for entry_id in [*then, *(i for i in now if i not in then)]:
+        before = then.get(entry_id)
+        after = now.get(entry_id) or ledger.item(entry_id)
+        if before is not None and (before.remaining_local, before.match_id, before.due) == (
+            after.remaining_local,
+            after.match_id,
+            after.due,
+        ):
+            continue
+        line = f"  {entry_id}: {_state(before)} -> {_state(after)}"
+        if before is not None and before.due != after.due:
+            line += f"; due {_day(before.due)} -> {_day(after.due)}"
+        out.append(line)
+    return out or ["  (nothing)"]
+
+
+def _heading(text: str) -> list[str]:
+    return [text, "=" * len(text)]
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
+
+
+def render_demo(
+    ledger: Ledger, names: Mapping[str, str], *, as_of: date, today: date
+) -> str:
+    """The full text of ``reskontro demo`` for *ledger*: five titled sections.
+
+    Args:
+        ledger: the ledger to show.
+        names: party names by party number (parties not in it show by number).
+        as_of: the earlier date of the "as of" section.
+        today: the date the "today" sections stand at (the ledger's last event).
+
+    Returns:
+        Plain text, lines ending in newlines.
+
+    >>> from reskontro.demo import build_demo_ledger, PARTY_NAMES, AS_OF, LAST_EVENT
+    >>> text = render_demo(build_demo_ledger(), PARTY_NAMES, as_of=AS_OF, today=LAST_EVENT)
+    >>> "3. Balances per sub-account" in text
+    True
+    """
+    currency = ledger.local_currency
+    subs = ledger.sub_accounts()
+    customers = sum(1 for sub in subs if sub.side is Side.RECEIVABLE)
+    suppliers = len(subs) - customers
+    dissolved = [m.id for m in ledger.matches(include_dissolved=True) if not m.is_live]
+    lines = [
+        f"reskontro {_version()}: demo ledger",
+        "",
+        (
+            f"Built-in example data in {currency}: {_plural(customers, 'customer')} and "
+            f"{_plural(suppliers, 'supplier')}, {ledger.event_count} events up to "
+            f"{_day(today)}."
+        ),
+        "Amounts are signed as they hit the control account: debit +, credit -.",
+        "Customer invoices are +, customer payments and credit notes are -;",
+        "supplier invoices are -, our payments to suppliers are +.",
+        "",
+        *_heading(f"1. Open items on {_day(today)} (åpne poster)"),
+        "Items not yet settled, by party. Remaining is the part still open: an",
+        "invoice paid in part, or a payment that paid too much. Match is the",
+        "match the item belongs to (section 2).",
+        "",
+        *_items_tables(ledger, names),
+        *_heading("2. Matches (koblinger)"),
+        "Entries that settle each other. Outstanding is the sum of the members;",
+        "a match is closed when it is zero. Oldest invoice is its document number.",
+        *(
+            [f"Dissolved matches are not listed (see section 4): {', '.join(dissolved)}."]
+            if dissolved
+            else []
+        ),
+        "",
+        *_matches_table(ledger, names),
+        "",
+        *_heading("3. Balances per sub-account"),
+        "A positive customer balance is what the customer owes us; a negative one is",
+        "customer credit (innestående). A negative supplier balance is what we owe.",
+        "Each balance is the sum of the remaining amounts of the party's open items.",
+        "",
+        *_balances_table(ledger, names),
+        "",
+        *_heading("4. Corrections kept in the history"),
+        "Nothing is deleted or edited: undoing a match or moving a due date is a",
+        "new dated event, and the ledger can still show how things stood before.",
+        "",
+        *_corrections(ledger),
+        "",
+        *_heading(f"5. Open items as of {_day(as_of)} (åpne poster per {_day(as_of)})"),
+        "The ledger as it stood at the end of that day: the entries posted and the",
+        "matches made by then, and none of the corrections made later.",
+        "",
+        *_items_tables(ledger, names, as_of),
+        f"Changed between {_day(as_of)} and {_day(today)}:",
+        *_changes(ledger, as_of),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _run_demo(args: argparse.Namespace) -> str:
+    return render_demo(build_demo_ledger(), PARTY_NAMES, as_of=AS_OF, today=LAST_EVENT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``reskontro`` command, with its subcommands.
+
+    >>> build_parser().parse_args(["demo"]).command
+    'demo'
+    """
+    parser = argparse.ArgumentParser(
+        prog="reskontro",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "reskontro: a pure, exact engine for customer and supplier sub-ledgers\n"
+            "(open items, matches, balances and their history)."
+        ),
+        epilog=(
+            "examples:\n"
+            "  reskontro demo             run the engine on built-in example data\n"
+            "  python -m reskontro demo   the same, without the console script"
+        ),
+    )
+    parser.add_argument(
+        "--version", action="version", version=f"%(prog)s {_version()}"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    demo = commands.add_parser(
+        "demo",
+        help="print open items, matches and balances of an example ledger",
+        description=(
+            "Build a small Norwegian example ledger in NOK (four customers, one "
+            "supplier, January and February 2026) and print its open items, matches, "
+            "balances per sub-account, the corrections in its history, and its open "
+            f"items as of {_day(AS_OF)}. Reads no files and writes only to standard output."
+        ),
+    )
+    demo.set_defaults(run=_run_demo)
+    return parser
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return 0
+    return code if isinstance(code, int) else 2
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the command line with *argv* (default: ``sys.argv[1:]``); return the exit code.
+
+    Exit codes: 0 on success, 1 when the engine refuses an operation (the
+    message goes to standard error), 2 for a usage error (argparse's message).
+
+    >>> main(["--version"])  # doctest: +ELLIPSIS
+    reskontro ...
+    0
+    """
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as stop:  # argparse stops after --help, --version and usage errors
+        return _exit_code(stop.code)
+    run: Callable[[argparse.Namespace], str] = args.run
+    try:
+        text = run(args)
+    except ReskontroError as error:
+        print(f"reskontro: error: {error}", file=sys.stderr)
+        return 1
+    sys.stdout.write(text)
+    return 0

@@ -1,0 +1,65 @@
+"""The scripts in ``examples/`` run and print what they promise."""
+
+from __future__ import annotations
+
+import runpy
+from pathlib import Path
+
+import pytest
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def run_example(name: str, capsys: pytest.CaptureFixture[str]) -> str:
+    runpy.run_path(str(EXAMPLES / name), run_name="__main__")
+    return capsys.readouterr().out
+
+
+def test_every_example_is_tested() -> None:
+    """Each script in examples/ has a test in this module."""
+    assert sorted(p.name for p in EXAMPLES.glob("*.py")) == [
+        "corrections.py",
+        "quickstart.py",
+        "serialize.py",
+    ]
+
+
+def test_quickstart_matches_reports_and_refuses(capsys: pytest.CaptureFixture[str]) -> None:
+    """The quickstart shows a partial payment, open items, balances, as_of and refusals."""
+    out = run_example("quickstart.py", capsys)
+    assert "F-2001 after a partial payment: 4000.00 NOK" in out
+    assert "M2: 3 entries, oldest invoice 2002, outstanding 0.00 NOK (closed)" in out
+    assert "customer 30001 / 1500: 4000.00 NOK" in out
+    assert "still open on the customer ledger: 9700.00 NOK" in out
+    assert "still open on the supplier ledger: -6000.00 NOK" in out
+    assert "Refused: entry 'P-11' is already in the ledger (entry_id='P-11')" in out
+    assert "P-13 was not posted either: True" in out
+    assert "must be negative or zero" in out
+
+
+def test_corrections_shows_all_four_ways(capsys: pytest.CaptureFixture[str]) -> None:
+    """Reversal, removal, dissolve and the collector's recipe each print their result."""
+    out = run_example("corrections.py", capsys)
+    assert "F-3002-R: closed, remaining 0.00 NOK" in out
+    assert "history of F-3002: ['EntryPosted', 'EntryReversed']" in out
+    assert "refused: entry 'F-3003' shares match" in out
+    assert "removed: F-3010: open, remaining 1000.00 NOK, match K-A" in out
+    assert "as of 19.04: F-3010: closed" in out
+    assert "K-C dissolved on 2026-04-21" in out
+    assert "corrected: F-3040: open, remaining 3000.00 NOK, match K-E" in out
+    assert "F-3041: closed, remaining 0.00 NOK, match K-F" in out
+    assert "balances: 50004 3000.00 NOK | 50005 0.00 NOK" in out
+    assert (
+        "events the correction added (nothing undone): "
+        "EntryPosted, EntryPosted, EntriesMatched, EntriesMatched"
+    ) in out
+
+
+def test_serialize_round_trips_the_demo_ledger(capsys: pytest.CaptureFixture[str]) -> None:
+    """The serialize example gets equal ledgers back from JSON and from an event log."""
+    out = run_example("serialize.py", capsys)
+    assert "schema 'reskontro.ledger', version 1, 23 events" in out
+    assert "loaded == original: True" in out
+    assert "same open items as of 2026-01-31: True" in out
+    assert "replayed from 23 log rows == original: True" in out
+    assert "customer 10003 / 1500: -500.00 NOK" in out
