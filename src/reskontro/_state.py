@@ -114,6 +114,7 @@ class State:
         "bal_local",
         "bal_tx",
         "by_sub",
+        "closed",
         "due",
         "due_changed_on",
         "entries",
@@ -136,6 +137,24 @@ class State:
         self.bal_tx: dict[SubAccount, dict[str, Decimal]] = {}
         self.released_on: dict[str, date] = {}
         self.reversed_by: dict[str, str] = {}
+        #: The ids of the closed items: kept in step with every match change, so
+        #: listing open items scans ids instead of settling every entry again.
+        self.closed: set[str] = set()
+
+    def _mark(self, ms: MatchState) -> None:
+        """Bring the closed-items index in step with a live match's settlement."""
+        closed = self.closed
+        remaining = ms.remaining
+        if remaining is None:
+            closed.update(ms.members)
+            return
+        local_only = ms.policy is ClosePolicy.LOCAL_ONLY
+        for entry_id in ms.members:
+            rem_tx, rem_local = remaining[entry_id]
+            if rem_local or (rem_tx and not local_only):
+                closed.discard(entry_id)
+            else:
+                closed.add(entry_id)
 
     # -- lookups ---------------------------------------------------------------
 
@@ -174,14 +193,11 @@ class State:
         match_id = self.match_of.get(entry.id)
         if match_id is None:
             return entry.amount.amount, entry.amount_local.amount, True, None
-        ms = self.matches[match_id]
-        remaining = ms.remaining
+        remaining = self.matches[match_id].remaining
         if remaining is None:
             return _ZERO, _ZERO, False, match_id
         rem_tx, rem_local = remaining[entry.id]
-        if ms.policy is ClosePolicy.LOCAL_ONLY:
-            return rem_tx, rem_local, bool(rem_local), match_id
-        return rem_tx, rem_local, bool(rem_tx or rem_local), match_id
+        return rem_tx, rem_local, entry.id not in self.closed, match_id
 
     # -- applying events ---------------------------------------------------------
 
@@ -414,13 +430,14 @@ class State:
             ms.explicit = explicit
             ms.settled(settlement)
         else:
-            self.matches[match_id] = MatchState(
+            ms = self.matches[match_id] = MatchState(
                 match_id, joiners[0].sub_account, event.entry_ids, on, policy_of,
                 explicit, settlement,
             )
         match_of = self.match_of
         for entry in joiners:
             match_of[entry.id] = match_id
+        self._mark(ms)
 
     def _check_undo_date(
         self, ms: MatchState, on: date, what: object, entry_id: str | None = None
@@ -459,8 +476,10 @@ class State:
             ms.dissolved_on = on
         else:
             ms.settled(settlement)
+            self._mark(ms)
         del self.match_of[event.entry_id]
         self.released_on[event.entry_id] = on
+        self.closed.discard(event.entry_id)
 
     def _dissolved(self, event: MatchDissolved) -> None:
         what = f"dissolving match {event.match_id!r}"
@@ -472,6 +491,7 @@ class State:
         for entry_id in ms.members:
             del self.match_of[entry_id]
             self.released_on[entry_id] = on
+            self.closed.discard(entry_id)
 
     def _due_changed(self, event: DueDateChanged) -> None:
         what = f"changing the due date of {event.entry_id!r}"
@@ -508,6 +528,7 @@ class State:
             dues[entry.id] = due
             settlement = settle(members, ms.explicit, ms.policy, self.local, dues, pairs=False)
             ms.settled(settlement)
+            self._mark(ms)
         self.due[entry.id] = due
         self.due_changed_on[entry.id] = on
 
@@ -554,13 +575,14 @@ class State:
         members = [original, reversal]
         settlement = settle(members, [], ClosePolicy.ALL_CURRENCIES, self.local, None, pairs=False)
         self.post_many([reversal], checked=True)
-        self.matches[event.match_id] = MatchState(
+        ms = self.matches[event.match_id] = MatchState(
             event.match_id, original.sub_account, (original.id, reversal.id), on,
             ClosePolicy.ALL_CURRENCIES, (), settlement,
         )
         self.match_of[original.id] = event.match_id
         self.match_of[reversal.id] = event.match_id
         self.reversed_by[original.id] = reversal.id
+        self._mark(ms)
 
 
 _PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))

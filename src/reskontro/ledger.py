@@ -1039,9 +1039,13 @@ class Ledger:
         overdue_on: date | None,
         where: Callable[[Item], bool] | None,
     ) -> list[Item]:
-        item_state = state.item_state
         found: list[Item] = []
         make = self._item
+        closed = state.closed
+        if plain and want_open:
+            return [make(state, e) for e in candidates if e.id not in closed]
+        if plain and want_closed:
+            return [make(state, e) for e in candidates if e.id in closed]
         for entry in candidates:
             if not plain:
                 if kinds is not None and entry.kind not in kinds:
@@ -1064,10 +1068,8 @@ class Ledger:
                     entry.document_no is None or needle not in entry.document_no.casefold()
                 ):
                     continue
-            if want_open or want_closed:
-                is_open = item_state(entry)[2]
-                if is_open is not want_open:
-                    continue
+            if (want_open and entry.id in closed) or (want_closed and entry.id not in closed):
+                continue
             item = make(state, entry)
             if not plain:
                 due = item.due
