@@ -220,8 +220,12 @@ class State:
                 f"{event!r} is not a reskontro event", field="event", value=event
             )
 
-    def check_posting(self, entries: Sequence[Entry]) -> None:
-        """Refuse a batch with a duplicate id, a non-entry, or a wrong local currency."""
+    def check_posting(self, entries: Sequence[Entry], *, batch: bool = True) -> None:
+        """Refuse a batch with a duplicate id, a non-entry, or a wrong local currency.
+
+        With ``batch=False`` the entries are consecutive postings of a replayed
+        log, so a repeated id is reported as already in the ledger.
+        """
         seen: set[str] = set()
         known = self.entries
         local = self.local
@@ -234,7 +238,7 @@ class State:
             if entry_id in known or entry_id in seen:
                 raise DuplicateEntryError(
                     f"entry {entry_id!r} is already in the ledger"
-                    if entry_id in known
+                    if entry_id in known or not batch
                     else f"entry {entry_id!r} appears twice in the batch",
                     entry_id=entry_id,
                     field="id",
@@ -251,9 +255,11 @@ class State:
                     value=entry.amount_local,
                 )
 
-    def post_many(self, entries: Sequence[Entry], *, checked: bool = False) -> None:
+    def post_many(
+        self, entries: Sequence[Entry], *, checked: bool = False, batch: bool = True
+    ) -> None:
         if not checked:
-            self.check_posting(entries)
+            self.check_posting(entries, batch=batch)
         known = self.entries
         by_sub = self.by_sub
         bal_local = self.bal_local

@@ -56,7 +56,7 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 from functools import lru_cache
-from typing import Any, Final, NamedTuple, TypedDict, Unpack, final
+from typing import Any, Final, NamedTuple, TypedDict, Unpack, cast, final
 
 import attrs
 
@@ -215,11 +215,6 @@ class EntryOptions(CommonOptions, total=False):
     """Optional fields of the named constructors that take a transaction amount."""
 
     amount_local: Money
-
-
-_OPTION_NAMES: Final = frozenset(EntryOptions.__annotations__) | frozenset(
-    CommonOptions.__annotations__
-)
 
 
 def _check_text(entry_id: Any, name: str, value: object, *, optional: bool) -> None:
@@ -528,27 +523,19 @@ class Entry:
         ...               posted=date(2026, 2, 1)).amount
         Money('-5.00', 'NOK')
         """
-        if fields and not fields.keys() <= _OPTION_NAMES:
-            unknown = sorted(fields.keys() - _OPTION_NAMES)
-            raise TypeError(f"Entry.{kind.value}() got unexpected keyword arguments {unknown}")
-        side = fields.get("side", Side.RECEIVABLE)
+        rest = cast("dict[str, Any]", fields)  # a fresh dict: ours to change
+        side = rest.pop("side", Side.RECEIVABLE)
         return cls(
             id=id,
             side=side,
             party=party,
-            account=fields.get("account") or DEFAULT_ACCOUNTS.get(side, ""),
+            account=rest.pop("account", None) or DEFAULT_ACCOUNTS.get(side, ""),
             kind=kind,
             amount=amount,
-            amount_local=fields.get("amount_local") or amount,
+            amount_local=rest.pop("amount_local", None) or amount,
             posted=posted,
-            document_date=fields.get("document_date") or posted,
-            due=fields.get("due"),
-            document_no=fields.get("document_no"),
-            reference=fields.get("reference"),
-            text=fields.get("text", ""),
-            disputed=fields.get("disputed", False),
-            factored=fields.get("factored", False),
-            excluded_from_collection=fields.get("excluded_from_collection", False),
+            document_date=rest.pop("document_date", None) or posted,
+            **rest,
         )
 
     @classmethod

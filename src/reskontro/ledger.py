@@ -125,12 +125,23 @@ class _Store:
     @classmethod
     def replay(cls, local_currency: str, events: Iterable[Event]) -> _Store:
         store = cls(local_currency)
-        apply = store.state.apply
-        append = store.events.append
+        state = store.state
+        log = store.events
+        postings: list[Entry] = []
         with localcontext(CONTEXT), _bulk():
             for event in events:
-                apply(event)
-                append(event)
+                if type(event) is EntryPosted:
+                    # runs of postings are checked and indexed as one batch
+                    postings.append(event.entry)
+                    log.append(event)
+                    continue
+                if postings:
+                    state.post_many(postings, batch=False)
+                    postings = []
+                state.apply(event)
+                log.append(event)
+            if postings:
+                state.post_many(postings, batch=False)
         return store
 
     def rollback(self, length: int) -> None:
