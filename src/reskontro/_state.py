@@ -48,6 +48,7 @@ from reskontro.matching import (
     ClosePolicy,
     PostAgainstPost,
     Settlement,
+    carry_over,
     post_against_post_breach,
     settle,
 )
@@ -402,9 +403,13 @@ class State:
                     field="on", value=on,
                 )
             joiners = self._joiners(event.entry_ids, on, ms.sub, what)
-            members = [self.entries[i] for i in ms.members] + joiners
+            current = [self.entries[i] for i in ms.members]
+            members = current + joiners
             policy_of = event.close_policy or ms.policy
-            explicit = ms.explicit + explicit
+            # What is applied stays applied (unless the caller's explicit
+            # allocations say otherwise); new entries meet what is still open.
+            applied = settle(current, ms.explicit, ms.policy, self.local, self._dues(current))
+            explicit = carry_over(members, explicit, applied.pairs)
         else:
             if not isinstance(match_id, str) or not match_id:
                 raise MatchError(
@@ -475,12 +480,14 @@ class State:
             settlement = settle(
                 members, explicit, ms.policy, self.local, self._dues(members), pairs=False
             )
-        ms.members = rest
         ms.explicit = explicit
         ms.changed_on = on
         if settlement is None:
+            # the last member left: the match ends, and keeps its last member
+            # on record as a dissolved match keeps all of them
             ms.dissolved_on = on
         else:
+            ms.members = rest
             ms.settled(settlement)
             self._mark(ms)
         del self.match_of[event.entry_id]

@@ -505,7 +505,7 @@ class Ledger:
         on: date | None = None,
         match_id: str | None = None,
         allocations: Iterable[Allocation] = (),
-        close_policy: ClosePolicy = ClosePolicy.ALL_CURRENCIES,
+        close_policy: ClosePolicy | None = None,
         extend: bool = False,
     ) -> Ledger:
         """Match entries of one sub-account (opprett kobling).
@@ -518,9 +518,11 @@ class Ledger:
             allocations: explicit amounts to apply per (credit, debit) pair;
                 the rest is allocated oldest first.
             close_policy: :attr:`ClosePolicy.LOCAL_ONLY` to close on the local
-                sum alone (recorded on the match).
+                sum alone (recorded on the match); ``None`` gives a new match
+                the default :attr:`ClosePolicy.ALL_CURRENCIES` and keeps an
+                extended match's policy.
             extend: when one of the entries is already in a live match, add the
-                others to that match instead of refusing.
+                others to that match instead of refusing (see :meth:`extend_match`).
 
         Raises:
             EntryNotFoundError: an entry is not in the ledger.
@@ -561,9 +563,7 @@ class Ledger:
                 if not joining:
                     return self
                 return self.extend_match(
-                    existing, joining, on=on, allocations=allocs,
-                    close_policy=None if close_policy is ClosePolicy.ALL_CURRENCIES
-                    else close_policy,
+                    existing, joining, on=on, allocations=allocs, close_policy=close_policy
                 )
         if match_id is None:
             match_id = self._new_match_id()
@@ -571,7 +571,7 @@ class Ledger:
             on = self._default_date(state, ids, None)
         event = EntriesMatched(
             match_id=match_id, entry_ids=ids, on=on, allocations=allocs,
-            close_policy=close_policy,
+            close_policy=close_policy or ClosePolicy.ALL_CURRENCIES,
         )
         return self._commit([event])
 
@@ -657,6 +657,26 @@ class Ledger:
         close_policy: ClosePolicy | None = None,
     ) -> Ledger:
         """Add entries to a live match.
+
+        What the match has already applied stays applied, so an invoice a
+        payment has settled does not reopen because an older one joins. The
+        new entries meet what is still open, oldest first. Explicit
+        *allocations* come before everything else: they may re-apply an amount
+        the match had applied elsewhere (a refund that takes back a payment
+        booked on the wrong invoice reopens that invoice), and an earlier
+        application is then kept only as far as there is room for it.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-2", party="1", amount=nok("100"), posted=date(2026, 1, 9),
+        ...                   due=date(2026, 1, 23)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 20)),
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2),
+        ...                   due=date(2026, 1, 16)),
+        ... ]).match(["F-2", "P-1"], match_id="K-1").extend_match("K-1", ["F-1"])
+        >>> [(i.id, i.remaining.amount) for i in ledger.open_items()]
+        [('F-1', Decimal('100.00'))]
 
         Args:
             match_id: the match to extend.

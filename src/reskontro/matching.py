@@ -347,6 +347,34 @@ def settle(
     return Settlement(remaining, _merge(applied_pairs) if pairs else [], closed)
 
 
+def carry_over(
+    members: Sequence[Entry],
+    new: Sequence[Allocation],
+    applied: Sequence[tuple[str, str, Decimal]],
+) -> tuple[Allocation, ...]:
+    """The explicit allocations of an extended match: *new* first, then what was applied.
+
+    An extension keeps what the match had applied (so a settled invoice does
+    not reopen because an older one joins), except where the caller's *new*
+    explicit allocations use the same amounts: those come first, and each
+    earlier application is kept as far as the entries still have room for it.
+    """
+    rem = {e.id: e.amount.amount for e in members}
+    currency = {e.id: e.amount.currency for e in members}
+    for alloc in new:
+        if alloc.debit_id in rem and alloc.credit_id in rem:
+            rem[alloc.debit_id] -= alloc.amount.amount
+            rem[alloc.credit_id] += alloc.amount.amount
+    kept: list[Allocation] = []
+    for credit_id, debit_id, amount in applied:
+        take = min(amount, rem[debit_id], -rem[credit_id])
+        if take > 0:
+            rem[debit_id] -= take
+            rem[credit_id] += take
+            kept.append(Allocation(credit_id, debit_id, Money._of(take, currency[debit_id])))
+    return (*new, *kept)
+
+
 def _merge(pairs: list[tuple[str, str, Decimal]]) -> list[tuple[str, str, Decimal]]:
     """Merge repeated (credit, debit) pairs, keeping first-seen order."""
     merged: dict[tuple[str, str], Decimal] = {}
