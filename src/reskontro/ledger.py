@@ -49,7 +49,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, localcontext
-from typing import Any, Final, TypeVar, cast, final
+from typing import Any, Final, TypeAlias, TypeVar, cast, final
 
 import attrs
 
@@ -112,42 +112,61 @@ class LedgerOptions:
     )
 
 
+#: One record of a ledger's log: an event, or an entry standing for its own
+#: ``EntryPosted`` event (a million postings need no million event objects).
+_Record: TypeAlias = Event | Entry
+
+
+def _event(record: _Record) -> Event:
+    return EntryPosted(record) if type(record) is Entry else record
+
+
+def _record(event: Event) -> _Record:
+    return event.entry if type(event) is EntryPosted else event
+
+
+def _dated(record: _Record) -> date:
+    return record.posted if type(record) is Entry else record.on
+
+
 class _Store:
     """The event log and indexes shared by a line of ledger values."""
 
-    __slots__ = ("events", "lock", "state")
+    __slots__ = ("lock", "log", "state")
 
     def __init__(self, local_currency: str) -> None:
-        self.events: list[Event] = []
+        self.log: list[_Record] = []
         self.state = State(local_currency)
         self.lock = threading.RLock()
 
     @classmethod
-    def replay(cls, local_currency: str, events: Iterable[Event]) -> _Store:
+    def replay(cls, local_currency: str, records: Iterable[_Record]) -> _Store:
         store = cls(local_currency)
         state = store.state
-        log = store.events
+        log = store.log
         postings: list[Entry] = []
         with localcontext(CONTEXT), _bulk():
-            for event in events:
-                if type(event) is EntryPosted:
+            for record in records:
+                if type(record) is EntryPosted:
+                    record = record.entry
+                if type(record) is Entry:
                     # runs of postings are checked and indexed as one batch
-                    postings.append(event.entry)
-                    log.append(event)
+                    postings.append(record)
+                    log.append(record)
                     continue
                 if postings:
                     state.post_many(postings, batch=False)
                     postings = []
-                state.apply(event)
-                log.append(event)
+                state.apply(record)
+                log.append(record)
             if postings:
                 state.post_many(postings, batch=False)
         return store
 
     def rollback(self, length: int) -> None:
-        """Forget events after *length* (a refused multi-event operation)."""
-        del self.events[length:]
-        fresh = _Store.replay(self.state.local, self.events)
+        """Forget records after *length* (a refused multi-event operation)."""
+        del self.log[length:]
+        fresh = _Store.replay(self.state.local, self.log)
         self.state = fresh.state
 
 
@@ -283,7 +302,7 @@ class Ledger:
         )
         code = check_currency(local_currency)
         store = _Store.replay(code, events)
-        return cls._make(code, options, store, len(store.events))
+        return cls._make(code, options, store, len(store.log))
 
     # -- identity --------------------------------------------------------------
 
@@ -300,16 +319,16 @@ class Ledger:
     @property
     def events(self) -> tuple[Event, ...]:
         """The ledger's history: every event, in the order it was applied."""
-        return tuple(self._store.events[: self._n])
+        return tuple(_event(record) for record in self._records())
 
     @property
     def event_count(self) -> int:
         """The number of events in the ledger's history."""
         return self._n
 
-    def _event_list(self) -> Sequence[Event]:
-        store = self._store
-        return store.events if len(store.events) == self._n else store.events[: self._n]
+    def _records(self) -> Sequence[_Record]:
+        log = self._store.log
+        return log if len(log) == self._n else log[: self._n]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
@@ -322,7 +341,7 @@ class Ledger:
             and self._n == other._n
             and (
                 self._store is other._store
-                or all(a == b for a, b in zip(self._event_list(), other._event_list(), strict=True))
+                or all(a == b for a, b in zip(self._records(), other._records(), strict=True))
             )
         )
 
@@ -341,18 +360,18 @@ class Ledger:
                 f"<Ledger {self._local}: {self._n} events, "
                 f"{len(self._state().entries)} entries{''.join(opts)}>"
             )
-        return f"Ledger.from_events({list(self._event_list())!r}, {self._local!r}{''.join(opts)})"
+        return f"Ledger.from_events({list(self.events)!r}, {self._local!r}{''.join(opts)})"
 
     # -- state access ------------------------------------------------------------
 
     def _state(self) -> State:
         store = self._store
-        if len(store.events) == self._n:
+        if len(store.log) == self._n:
             return store.state
         cached = self._views.get(None)
         if isinstance(cached, State):
             return cached
-        state = _Store.replay(self._local, store.events[: self._n]).state
+        state = _Store.replay(self._local, store.log[: self._n]).state
         self._views[None] = state
         return state
 
@@ -373,12 +392,12 @@ class Ledger:
         cached = self._views.get(on)
         if isinstance(cached, Ledger):
             return cached
-        events = [event for event in self._event_list() if event.on <= on]
-        if len(events) == self._n:
+        records = [record for record in self._records() if _dated(record) <= on]
+        if len(records) == self._n:
             view = self
         else:
-            store = _Store.replay(self._local, events)
-            view = Ledger._make(self._local, self._options, store, len(events))
+            store = _Store.replay(self._local, records)
+            view = Ledger._make(self._local, self._options, store, len(records))
         if len(self._views) > 16:
             self._views.clear()
         self._views[on] = view
@@ -393,21 +412,22 @@ class Ledger:
         store = self._store
         check = self._options.post_against_post if policy else PostAgainstPost.OFF
         with store.lock:
-            if len(store.events) != self._n:
+            if len(store.log) != self._n:
                 # an older value branches: it gets a log of its own
-                store = _Store.replay(self._local, store.events[: self._n])
-            start = len(store.events)
+                store = _Store.replay(self._local, store.log[: self._n])
+            start = len(store.log)
             state = store.state
+            log = store.log
             try:
                 with localcontext(CONTEXT), _bulk():
                     for event in events:
                         state.apply(event, check)
-                        store.events.append(event)
+                        log.append(_record(event))
             except BaseException:
-                if len(store.events) > start:
+                if len(log) > start:
                     store.rollback(start)
                 raise
-            return Ledger._make(self._local, self._options, store, len(store.events))
+            return Ledger._make(self._local, self._options, store, len(log))
 
     @_locked
     def apply(self, events: Iterable[Event]) -> Ledger:
@@ -463,14 +483,14 @@ class Ledger:
         auto = self._options.auto_close_zero
         store = self._store
         with store.lock:
-            if len(store.events) != self._n or auto:
+            if len(store.log) != self._n or auto:
                 return self._commit(self._posting_events(batch, auto))
             state = store.state
             state.check_posting(batch)
             with localcontext(CONTEXT), _bulk():
                 state.post_many(batch, checked=True)
-                store.events.extend(EntryPosted(entry) for entry in batch)
-            return Ledger._make(self._local, self._options, store, len(store.events))
+                store.log.extend(batch)
+            return Ledger._make(self._local, self._options, store, len(store.log))
 
     def _posting_events(self, batch: Sequence[Entry], auto: bool) -> list[Event]:
         events: list[Event] = []
@@ -1350,7 +1370,7 @@ class Ledger:
         state.entry(entry_id)
         touched: set[str] = set()  # the live matches the entry is in
         result: list[Event] = []
-        for event in self._event_list():
+        for event in map(_event, self._records()):
             if isinstance(event, EntryPosted):
                 if event.entry.id == entry_id:
                     result.append(event)
