@@ -100,6 +100,28 @@ class MatchState:
         self.remaining = None if settlement.closed else settlement.remaining
 
 
+def _check_allocations(
+    entry_ids: tuple[str, ...], allocations: tuple[Allocation, ...], what: object
+) -> tuple[Allocation, ...]:
+    if not entry_ids:
+        raise MatchError(f"{what}: no entries to match", field="entry_ids", value=())
+    for alloc in allocations:
+        if not isinstance(alloc, Allocation):
+            raise InvalidEventError(
+                f"{what}: {alloc!r} is not an Allocation", field="allocations", value=alloc
+            )
+    return allocations
+
+
+def _check_policy_of(policy: object, what: object) -> ClosePolicy:
+    if not isinstance(policy, ClosePolicy):
+        raise InvalidEventError(
+            f"{what}: close_policy must be a ClosePolicy, got {policy!r}",
+            field="close_policy", value=policy,
+        )
+    return policy
+
+
 def _check_on(value: object, what: object) -> date:
     if not isinstance(value, date) or isinstance(value, datetime):
         raise InvalidEventError(
@@ -281,13 +303,18 @@ class State:
                 per[cur] = per.get(cur, _ZERO) + entry.amount.amount
 
     def _joiners(
-        self, entry_ids: Sequence[str], on: date, sub: SubAccount | None, what: object
-    ) -> list[Entry]:
-        """Check the entries that join a match; return them."""
+        self, entry_ids: Sequence[str], on: date | None, sub: SubAccount | None, what: object
+    ) -> tuple[list[Entry], date | None]:
+        """Check the entries that join a match; return them and the match's date.
+
+        With *on* ``None`` the date is the latest of the entries' posting dates
+        and the dates they left earlier matches.
+        """
         entries = self.entries
         match_of = self.match_of
         released_on = self.released_on
         joiners: list[Entry] = []
+        when = on
         for entry_id in entry_ids:
             entry = entries.get(entry_id) if type(entry_id) is str else None
             if entry is None:
@@ -296,12 +323,15 @@ class State:
             entry_sub = entry.sub_account
             if sub is None:
                 sub = entry_sub
-            if (
-                current is not None
-                or (entry_sub is not sub and entry_sub != sub)
-                or on < entry.posted
-                or (released_on and entry_id in released_on and on < released_on[entry_id])
-            ):
+            if current is not None or (entry_sub is not sub and entry_sub != sub):
+                self._refuse_joiner(entry, current, sub, entry.posted, what)
+            released = released_on.get(entry_id) if released_on else None
+            if on is None:
+                if when is None or entry.posted > when:
+                    when = entry.posted
+                if released is not None and released > when:
+                    when = released
+            elif on < entry.posted or (released is not None and on < released):
                 self._refuse_joiner(entry, current, sub, on, what)
             joiners.append(entry)
         if len(joiners) > 1 and len(set(entry_ids)) != len(joiners):
@@ -310,7 +340,7 @@ class State:
                 f"{what}: entry {twice!r} is named twice",
                 entry_id=twice, field="entry_ids", value=twice,
             )
-        return joiners
+        return joiners, when
 
     def _refuse_joiner(
         self, entry: Entry, current: str | None, sub: SubAccount, on: date, what: object
@@ -381,74 +411,90 @@ class State:
         return {e.id: self.due[e.id] for e in members if e.id in self.due}
 
     def _matched(self, event: EntriesMatched, policy: PostAgainstPost) -> None:
+        if not event.extend:
+            self.new_match(
+                event.match_id, event.entry_ids, _check_on(event.on, f"match {event.match_id!r}"),
+                event.allocations, event.close_policy, policy,
+            )
+            return
         match_id = event.match_id
         what = _What("match", match_id)
-        on = event.on
-        if type(on) is not date:
-            _check_on(on, str(what))
-        if not event.entry_ids:
-            raise MatchError(f"{what}: no entries to match", field="entry_ids", value=())
-        explicit = event.allocations
-        for alloc in explicit:
-            if not isinstance(alloc, Allocation):
-                raise InvalidEventError(
-                    f"{what}: {alloc!r} is not an Allocation", field="allocations", value=alloc
-                )
-        if event.extend:
-            ms = self.live_match(match_id, what)
-            if on < ms.changed_on:
-                raise MatchDateError(
-                    f"{what}: extension dated {on}, before the match's last change on "
-                    f"{ms.changed_on}",
-                    field="on", value=on,
-                )
-            joiners = self._joiners(event.entry_ids, on, ms.sub, what)
-            current = [self.entries[i] for i in ms.members]
-            members = current + joiners
-            policy_of = event.close_policy or ms.policy
-            # What is applied stays applied (unless the caller's explicit
-            # allocations say otherwise); new entries meet what is still open.
-            applied = settle(current, ms.explicit, ms.policy, self.local, self._dues(current))
-            explicit = carry_over(members, explicit, applied.pairs)
-        else:
-            if not isinstance(match_id, str) or not match_id:
-                raise MatchError(
-                    f"match id must be a non-empty string, got {match_id!r}",
-                    field="match_id", value=match_id,
-                )
-            if match_id in self.matches:
-                raise DuplicateMatchError(
-                    f"match id {match_id!r} is already used", field="match_id", value=match_id
-                )
-            joiners = self._joiners(event.entry_ids, on, None, what)
-            members = joiners
-            policy_of = event.close_policy or ClosePolicy.ALL_CURRENCIES
-        if not isinstance(policy_of, ClosePolicy):
-            raise InvalidEventError(
-                f"{what}: close_policy must be a ClosePolicy, got {policy_of!r}",
-                field="close_policy", value=policy_of,
+        on = _check_on(event.on, str(what))
+        explicit = _check_allocations(event.entry_ids, event.allocations, what)
+        ms = self.live_match(match_id, what)
+        if on < ms.changed_on:
+            raise MatchDateError(
+                f"{what}: extension dated {on}, before the match's last change on "
+                f"{ms.changed_on}",
+                field="on", value=on,
             )
+        joiners, _ = self._joiners(event.entry_ids, on, ms.sub, what)
+        current = [self.entries[i] for i in ms.members]
+        members = current + joiners
+        policy_of = _check_policy_of(event.close_policy or ms.policy, what)
+        # What is applied stays applied (unless the caller's explicit
+        # allocations say otherwise); new entries meet what is still open.
+        applied = settle(current, ms.explicit, ms.policy, self.local, self._dues(current))
+        explicit = carry_over(members, explicit, applied.pairs)
         self._check_currency(members, what)
         self._check_policy(members, policy, what)
         settlement = settle(
             members, explicit, policy_of, self.local, self._dues(members), pairs=False
         )
         # validated: now change the state
-        if event.extend:
-            ms.members = ms.members + tuple(e.id for e in joiners)
-            ms.changed_on = on
-            ms.policy = policy_of
-            ms.explicit = explicit
-            ms.settled(settlement)
-        else:
-            ms = self.matches[match_id] = MatchState(
-                match_id, joiners[0].sub_account, event.entry_ids, on, policy_of,
-                explicit, settlement,
-            )
+        ms.members = ms.members + tuple(e.id for e in joiners)
+        ms.changed_on = on
+        ms.policy = policy_of
+        ms.explicit = explicit
+        ms.settled(settlement)
         match_of = self.match_of
         for entry in joiners:
             match_of[entry.id] = match_id
         self._mark(ms)
+
+    def new_match(
+        self,
+        match_id: str,
+        entry_ids: tuple[str, ...],
+        on: date | None,
+        allocations: tuple[Allocation, ...],
+        close_policy: ClosePolicy | None,
+        policy: PostAgainstPost,
+    ) -> EntriesMatched:
+        """Validate and apply a new match; return its event (with the date resolved).
+
+        With *on* ``None`` the match is dated on the latest posting date of its
+        entries (or the later day one of them left another match).
+        """
+        what = _What("match", match_id)
+        if type(match_id) is not str or not match_id:
+            raise MatchError(
+                f"match id must be a non-empty string, got {match_id!r}",
+                field="match_id", value=match_id,
+            )
+        if match_id in self.matches:
+            raise DuplicateMatchError(
+                f"match id {match_id!r} is already used", field="match_id", value=match_id
+            )
+        explicit = _check_allocations(entry_ids, allocations, what)
+        joiners, when = self._joiners(entry_ids, on, None, what)
+        if when is None:  # pragma: no cover - _check_allocations refuses no entries
+            raise MatchError(f"{what}: no entries to match", field="entry_ids", value=())
+        policy_of = _check_policy_of(close_policy or ClosePolicy.ALL_CURRENCIES, what)
+        self._check_currency(joiners, what)
+        self._check_policy(joiners, policy, what)
+        settlement = settle(
+            joiners, explicit, policy_of, self.local, self._dues(joiners), pairs=False
+        )
+        # validated: now change the state
+        ms = self.matches[match_id] = MatchState(
+            match_id, joiners[0].sub_account, entry_ids, when, policy_of, explicit, settlement
+        )
+        match_of = self.match_of
+        for entry in joiners:
+            match_of[entry.id] = match_id
+        self._mark(ms)
+        return EntriesMatched.of(match_id, entry_ids, when, explicit, policy_of)
 
     def _check_undo_date(
         self, ms: MatchState, on: date, what: object, entry_id: str | None = None
@@ -584,7 +630,7 @@ class State:
                 field="match_id", value=event.match_id,
             )
         self.check_posting([reversal])
-        self._joiners([original.id], on, None, what)
+        self._joiners((original.id,), on, None, what)
         members = [original, reversal]
         settlement = settle(members, [], ClosePolicy.ALL_CURRENCIES, self.local, None, pairs=False)
         self.post_many([reversal], checked=True)

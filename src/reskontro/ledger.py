@@ -623,48 +623,38 @@ class Ledger:
         >>> [(row.match_id, row.outstanding_local) for row in ledger.match_rows()]
         [('M1', Money('0.00', 'NOK')), ('M2', Money('30.00', 'NOK'))]
         """
-        state = self._state()
-        events: list[Event] = []
-        number = len(state.matches)
-        with _bulk():
-            self._match_events(state, groups, on, close_policy, number, events)
-        return self._commit(events)
-
-    @staticmethod
-    def _match_events(
-        state: State,
-        groups: Iterable[Iterable[str]],
-        on: date | None,
-        close_policy: ClosePolicy,
-        number: int,
-        events: list[Event],
-    ) -> None:
-        matches = state.matches
-        entries = state.entries
-        released = state.released_on
-        for group in groups:
-            ids = _ids(group)
-            number += 1
-            while f"M{number}" in matches:
-                number += 1
-            when = on
-            if when is None:
-                if not ids:
-                    raise MatchError("no entries to match", field="entry_ids", value=ids)
-                for entry_id in ids:
-                    found = entries.get(entry_id)
-                    posted = (found or state.entry(entry_id)).posted
-                    if when is None or posted > when:
-                        when = posted
-                    if released and entry_id in released and released[entry_id] > when:
-                        when = released[entry_id]
-            if when is None:
-                raise MatchError("no entries to match", field="entry_ids", value=ids)
-            events.append(
-                EntriesMatched(
-                    match_id=f"M{number}", entry_ids=ids, on=when, close_policy=close_policy
-                )
+        if on is not None:
+            on = _date(on, "on")
+        store = self._store
+        if len(store.log) != self._n:
+            # an older value branches: replay its prefix, then match there
+            branch = Ledger._make(
+                self._local, self._options, _Store.replay(self._local, store.log[: self._n]),
+                self._n,
             )
+            return branch.match_many(groups, on=on, close_policy=close_policy)
+        state = store.state
+        log = store.log
+        start = len(log)
+        check = self._options.post_against_post
+        matches = state.matches
+        number = len(matches)
+        try:
+            with localcontext(CONTEXT), _bulk():
+                for group in groups:
+                    number += 1
+                    while f"M{number}" in matches:
+                        number += 1
+                    log.append(
+                        state.new_match(
+                            f"M{number}", _ids(group), on, (), close_policy, check
+                        )
+                    )
+        except BaseException:
+            if len(log) > start:
+                store.rollback(start)
+            raise
+        return Ledger._make(self._local, self._options, store, len(log))
 
     @_locked
     def extend_match(
