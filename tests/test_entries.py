@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 import attrs
@@ -416,3 +417,35 @@ def test_the_opposite_sign_is_always_refused(kind: EntryKind, side: Side, units:
     if sign != 0:
         with pytest.raises(WrongSignError):
             Entry.of_kind(kind, "E-1", party="1", amount=-amount, posted=D, side=side)
+
+
+def test_entry_stores_decimals_and_gives_money_back() -> None:
+    """An entry keeps value/currency and value_local/local_currency; amount is Money again."""
+    entry = Entry.invoice(
+        "E-1", party="1", amount=Money("10", "EUR"), amount_local=Money("115.50", "NOK"),
+        posted=date(2026, 1, 2),
+    )
+    assert (entry.value, entry.currency) == (Decimal("10.00"), "EUR")
+    assert (entry.value_local, entry.local_currency) == (Decimal("115.50"), "NOK")
+    assert entry.amount == Money("10", "EUR")
+    assert entry.amount_local == Money("115.50", "NOK")
+
+
+def test_evolve_with_a_new_amount_moves_the_local_amount_of_a_local_entry() -> None:
+    """attrs.evolve(entry, amount=...) on a local-currency entry changes both amounts."""
+    entry = Entry.invoice("F-1", party="1", amount=Money("10", "NOK"), posted=date(2026, 1, 2))
+    changed = attrs.evolve(entry, amount=Money("20", "NOK"))
+    assert changed.amount_local == Money("20", "NOK")
+    assert entry.amount == Money("10", "NOK")
+
+
+def test_evolve_of_a_foreign_entry_keeps_its_local_amount() -> None:
+    """attrs.evolve of a foreign-currency entry keeps amount_local unless it is given."""
+    entry = Entry.invoice(
+        "E-1", party="1", amount=Money("10", "EUR"), amount_local=Money("115.50", "NOK"),
+        posted=date(2026, 1, 2),
+    )
+    assert attrs.evolve(entry, text="x").amount_local == Money("115.50", "NOK")
+    assert attrs.evolve(
+        entry, amount=Money("20", "EUR"), amount_local=Money("231", "NOK")
+    ).amount_local == Money("231", "NOK")

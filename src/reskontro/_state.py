@@ -215,7 +215,7 @@ class State:
         """(remaining, remaining local, open?, match id) of an entry."""
         match_id = self.match_of.get(entry.id)
         if match_id is None:
-            return entry.amount.amount, entry.amount_local.amount, True, None
+            return entry.value, entry.value_local, True, None
         remaining = self.matches[match_id].remaining
         if remaining is None:
             return _ZERO, _ZERO, False, match_id
@@ -268,9 +268,9 @@ class State:
                     value=entry_id,
                 )
             seen.add(entry_id)
-            if entry.amount_local.currency != local:
+            if entry.local_currency != local:
                 raise InvalidEntryError(
-                    f"entry {entry_id!r}: amount_local is in {entry.amount_local.currency}, "
+                    f"entry {entry_id!r}: amount_local is in {entry.local_currency}, "
                     f"not the ledger's local currency {local}; give amount_local in {local} "
                     f"for a foreign-currency entry",
                     entry_id=entry_id,
@@ -293,14 +293,14 @@ class State:
             ids = by_sub.get(sub)
             if ids is None:
                 by_sub[sub] = [entry.id]
-                bal_local[sub] = entry.amount_local.amount
-                bal_tx[sub] = {entry.amount.currency: entry.amount.amount}
+                bal_local[sub] = entry.value_local
+                bal_tx[sub] = {entry.currency: entry.value}
             else:
                 ids.append(entry.id)
-                bal_local[sub] += entry.amount_local.amount
+                bal_local[sub] += entry.value_local
                 per = bal_tx[sub]
-                cur = entry.amount.currency
-                per[cur] = per.get(cur, _ZERO) + entry.amount.amount
+                cur = entry.currency
+                per[cur] = per.get(cur, _ZERO) + entry.value
 
     def _joiners(
         self, entry_ids: Sequence[str], on: date | None, sub: SubAccount | None, what: object
@@ -375,15 +375,15 @@ class State:
         )
 
     def _check_currency(self, members: Sequence[Entry], what: object) -> None:
-        first = members[0].amount.currency
-        if len(members) == 2 and members[1].amount.currency == first:
+        first = members[0].currency
+        if len(members) == 2 and members[1].currency == first:
             return
         for entry in members:
-            if entry.amount.currency != first:
+            if entry.currency != first:
                 raise CrossCurrencyMatchError(
-                    f"{what}: entry {entry.id!r} is in {entry.amount.currency}, the match in "
+                    f"{what}: entry {entry.id!r} is in {entry.currency}, the match in "
                     f"{first}; matches across transaction currencies are not enabled",
-                    entry_id=entry.id, field="currency", value=entry.amount.currency,
+                    entry_id=entry.id, field="currency", value=entry.currency,
                 )
 
     def _check_policy(

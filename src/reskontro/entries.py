@@ -55,6 +55,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 from functools import lru_cache
 from typing import Any, Final, NamedTuple, TypedDict, Unpack, final
 
@@ -246,7 +247,7 @@ _set = object.__setattr__
 
 
 @final
-@attrs.frozen(kw_only=True, repr=False)
+@attrs.frozen(kw_only=True, repr=False, init=False)
 class Entry:
     """One line on a party's sub-account (a *post* in a reskontro).
 
@@ -261,9 +262,15 @@ class Entry:
         party: the customer or supplier number.
         account: the general-ledger control account (default 1500 / 2400).
         kind: the :class:`EntryKind`.
-        amount: the signed amount in the transaction currency.
+        amount: the signed amount in the transaction currency (a property:
+            the entry stores ``value`` and ``currency``).
         amount_local: the signed amount in the ledger's local currency
-            (defaults to ``amount``: give it for foreign-currency entries).
+            (defaults to ``amount``: give it for foreign-currency entries);
+            stored as ``value_local`` and ``local_currency``.
+        currency: the transaction currency.
+        value: the signed amount in the transaction currency, as a ``Decimal``.
+        local_currency: the currency of ``amount_local``.
+        value_local: the signed amount in local currency, as a ``Decimal``.
         posted: the posting date.
         document_date: the document (invoice) date; defaults to ``posted``.
         due: the due date (forfallsdato), if any. Changing it later is an
@@ -278,6 +285,12 @@ class Entry:
             reverses. A counter-entry keeps the kind of the original and has
             the opposite sign, so the sign rule is inverted for it.
 
+    An entry keeps its amounts as decimals with their currency codes rather
+    than as :class:`Money` objects: a ledger of a million entries then holds a
+    million fewer objects for Python's garbage collector to walk. ``amount``
+    and ``amount_local`` give them back as ``Money``. ``attrs.evolve`` works
+    with either form (``amount=...`` or ``value=...``).
+
     Raises:
         InvalidEntryError: a field is missing or of the wrong type.
         WrongSignError: the amount's sign does not fit the kind and side.
@@ -289,8 +302,10 @@ class Entry:
     party: str
     account: str
     kind: EntryKind
-    amount: Money
-    amount_local: Money
+    currency: str
+    value: Decimal
+    local_currency: str
+    value_local: Decimal
     posted: date
     document_date: date
     due: date | None = None
@@ -303,7 +318,71 @@ class Entry:
     reverses: str | None = None
     sub_account: SubAccount = attrs.field(init=False, eq=False, hash=False)
 
-    def __attrs_post_init__(self) -> None:
+    def __init__(
+        self,
+        *,
+        id: str,  # noqa: A002 - the domain's own name for the field
+        side: Side,
+        party: str,
+        account: str,
+        kind: EntryKind,
+        posted: date,
+        document_date: date,
+        amount: Money | None = None,
+        amount_local: Money | None = None,
+        due: date | None = None,
+        document_no: str | None = None,
+        reference: str | None = None,
+        text: str = "",
+        disputed: bool = False,
+        factored: bool = False,
+        excluded_from_collection: bool = False,
+        reverses: str | None = None,
+        currency: str | None = None,
+        value: Decimal | None = None,
+        local_currency: str | None = None,
+        value_local: Decimal | None = None,
+    ) -> None:
+        if amount is None:
+            amount = _raw_money(id, "amount", value, currency)
+        if amount_local is None:
+            # In local currency the two amounts are one: a new amount (as in
+            # attrs.evolve(entry, amount=...)) carries the local amount along.
+            same = local_currency is None or (
+                isinstance(amount, Money) and amount.currency == local_currency
+            )
+            amount_local = (
+                amount if same else _raw_money(id, "amount_local", value_local, local_currency)
+            )
+        _SET_ID(self, id)
+        _SET_SIDE(self, side)
+        _SET_PARTY(self, party)
+        _SET_ACCOUNT(self, account)
+        _SET_KIND(self, kind)
+        _set_amounts(self, amount, amount_local)
+        _SET_POSTED(self, posted)
+        _SET_DOCUMENT_DATE(self, document_date)
+        _SET_DUE(self, due)
+        _SET_DOCUMENT_NO(self, document_no)
+        _SET_REFERENCE(self, reference)
+        _SET_TEXT(self, text)
+        _SET_DISPUTED(self, disputed)
+        _SET_FACTORED(self, factored)
+        _SET_EXCLUDED(self, excluded_from_collection)
+        _SET_REVERSES(self, reverses)
+        self._validate()
+
+    @property
+    def amount(self) -> Money:
+        """The signed amount in the transaction currency."""
+        return Money._of(self.value, self.currency)
+
+    @property
+    def amount_local(self) -> Money:
+        """The signed amount in local currency."""
+        return Money._of(self.value_local, self.local_currency)
+
+    def _validate(self) -> None:
         # One cheap test of every field's type first; the detailed checks,
         # which name the field at fault, run only when it fails.
         if not (
@@ -315,8 +394,6 @@ class Entry:
             and self.account
             and type(self.side) is Side
             and type(self.kind) is EntryKind
-            and type(self.amount) is Money
-            and type(self.amount_local) is Money
             and type(self.posted) is date
             and type(self.document_date) is date
             and (self.due is None or type(self.due) is date)
@@ -337,12 +414,15 @@ class Entry:
                 field="due",
                 value=self.due,
             )
-        amount = self.amount
-        if self.amount_local is amount and self.reverses is None:
+        value = self.value
+        if (
+            self.value_local is value
+            and self.currency is self.local_currency
+            and self.reverses is None
+        ):
             # the common case: a local-currency entry built by a named constructor
             expected = _SIGN_TABLE[self.kind, self.side]
-            a = amount.amount
-            if (expected > 0 and a < 0) or (expected < 0 and a > 0):
+            if (expected > 0 and value < 0) or (expected < 0 and value > 0):
                 self._check_amounts()
         else:
             self._check_amounts()
@@ -367,15 +447,6 @@ class Entry:
                 field="kind",
                 value=self.kind,
             )
-        for name in ("amount", "amount_local"):
-            value = getattr(self, name)
-            if not isinstance(value, Money):
-                raise InvalidEntryError(
-                    f"entry {entry_id!r}: {name} must be Money, got {value!r}",
-                    entry_id=entry_id,
-                    field=name,
-                    value=value,
-                )
         _check_date(entry_id, "posted", self.posted, optional=False)
         _check_date(entry_id, "document_date", self.document_date, optional=False)
         _check_date(entry_id, "due", self.due, optional=True)
@@ -470,19 +541,14 @@ class Entry:
         return f"Entry({', '.join(parts)})"
 
     @property
-    def currency(self) -> str:
-        """The transaction currency."""
-        return self.amount.currency
-
-    @property
     def is_debit(self) -> bool:
         """True for a positive amount (in local currency when the transaction amount is zero)."""
-        return (self.amount.amount or self.amount_local.amount) > 0
+        return (self.value or self.value_local) > 0
 
     @property
     def is_credit(self) -> bool:
         """True for a negative amount (in local currency when the transaction amount is zero)."""
-        return (self.amount.amount or self.amount_local.amount) < 0
+        return (self.value or self.value_local) < 0
 
     def is_overdue(self, on: date) -> bool:
         """True when the original due date is before *on* (open or not).
@@ -548,8 +614,7 @@ class Entry:
         _SET_PARTY(entry, party)
         _SET_ACCOUNT(entry, get("account") or _DEFAULT_ACCOUNT.get(side, ""))
         _SET_KIND(entry, kind)
-        _SET_AMOUNT(entry, amount)
-        _SET_AMOUNT_LOCAL(entry, get("amount_local") or amount)
+        _set_amounts(entry, amount, get("amount_local") or amount)
         _SET_POSTED(entry, posted)
         _SET_DOCUMENT_DATE(entry, get("document_date") or posted)
         _SET_DUE(entry, get("due"))
@@ -560,7 +625,7 @@ class Entry:
         _SET_FACTORED(entry, get("factored", False))
         _SET_EXCLUDED(entry, get("excluded_from_collection", False))
         _SET_REVERSES(entry, None)
-        entry.__attrs_post_init__()
+        entry._validate()
         return entry
 
     @classmethod
@@ -749,15 +814,22 @@ class Entry:
         >>> storno.amount, storno.kind, storno.reverses
         (Money('-10.00', 'NOK'), EntryKind.INVOICE, 'F-1')
         """
-        return attrs.evolve(
-            self,
+        return Entry(
             id=id,
+            side=self.side,
+            party=self.party,
+            account=self.account,
+            kind=self.kind,
             amount=-self.amount,
             amount_local=-self.amount_local,
             posted=posted,
             document_date=posted,
-            due=None,
+            document_no=self.document_no,
+            reference=self.reference,
             text=text if text is not None else f"Reversal of {self.id}",
+            disputed=self.disputed,
+            factored=self.factored,
+            excluded_from_collection=self.excluded_from_collection,
             reverses=self.id,
         )
 
@@ -779,8 +851,38 @@ _SET_SIDE = _slot_setter("side")
 _SET_PARTY = _slot_setter("party")
 _SET_ACCOUNT = _slot_setter("account")
 _SET_KIND = _slot_setter("kind")
-_SET_AMOUNT = _slot_setter("amount")
-_SET_AMOUNT_LOCAL = _slot_setter("amount_local")
+_SET_CURRENCY = _slot_setter("currency")
+_SET_VALUE = _slot_setter("value")
+_SET_LOCAL_CURRENCY = _slot_setter("local_currency")
+_SET_VALUE_LOCAL = _slot_setter("value_local")
+
+
+def _set_amounts(entry: Entry, amount: object, amount_local: object) -> None:
+    """Store two Money values as decimals and codes, refusing anything else."""
+    for name, money in (("amount", amount), ("amount_local", amount_local)):
+        if type(money) is not Money:
+            raise InvalidEntryError(
+                f"entry {entry.id!r}: {name} must be Money, got {money!r}",
+                entry_id=entry.id if type(entry.id) is str else None,
+                field=name,
+                value=money,
+            )
+    _SET_CURRENCY(entry, amount.currency)  # type: ignore[attr-defined]
+    _SET_VALUE(entry, amount.amount)  # type: ignore[attr-defined]
+    _SET_LOCAL_CURRENCY(entry, amount_local.currency)  # type: ignore[attr-defined]
+    _SET_VALUE_LOCAL(entry, amount_local.amount)  # type: ignore[attr-defined]
+
+
+def _raw_money(entry_id: object, name: str, value: object, currency: object) -> Money:
+    """Money from the stored form (``value`` and a currency code), as attrs.evolve passes it."""
+    if value is None or currency is None:
+        raise InvalidEntryError(
+            f"entry {entry_id!r}: {name} is missing",
+            entry_id=entry_id if isinstance(entry_id, str) else None,
+            field=name,
+            value=None,
+        )
+    return Money(value, currency)  # type: ignore[arg-type]
 _SET_POSTED = _slot_setter("posted")
 _SET_DOCUMENT_DATE = _slot_setter("document_date")
 _SET_DUE = _slot_setter("due")

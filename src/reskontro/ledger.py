@@ -1095,11 +1095,11 @@ class Ledger:
                     continue
                 if reference is not None and entry.reference != reference:
                     continue
-                if currency is not None and entry.amount.currency != currency:
+                if currency is not None and entry.currency != currency:
                     continue
-                if low is not None and entry.amount.amount < low:
+                if low is not None and entry.value < low:
                     continue
-                if high is not None and entry.amount.amount > high:
+                if high is not None and entry.value > high:
                     continue
                 if posted_from is not None and entry.posted < posted_from:
                     continue
@@ -1223,9 +1223,9 @@ class Ledger:
         out_tx: dict[str, Decimal] = {}
         with localcontext(CONTEXT):
             for entry in members:
-                out_local += entry.amount_local.amount
-                cur = entry.amount.currency
-                out_tx[cur] = out_tx.get(cur, _ZERO) + entry.amount.amount
+                out_local += entry.value_local
+                cur = entry.currency
+                out_tx[cur] = out_tx.get(cur, _ZERO) + entry.value
             pairs = settle(
                 members, ms.explicit, ms.policy, local, state._dues(members)
             ).pairs if members else []
@@ -1240,7 +1240,7 @@ class Ledger:
             outstanding_local=Balance.from_sums(local, out_local, {}).local,
             outstanding=tuple(Money._of(out_tx[c], c) for c in sorted(out_tx)),
             allocations=tuple(
-                Allocation(c, d, Money._of(a, state.entries[d].amount.currency))
+                Allocation(c, d, Money._of(a, state.entries[d].currency))
                 for c, d, a in pairs
             ),
             dissolved_on=ms.dissolved_on,
@@ -1333,9 +1333,9 @@ class Ledger:
             out_tx: dict[str, Decimal] = {}
             with localcontext(CONTEXT):
                 for entry in members:
-                    out_local += entry.amount_local.amount
-                    cur = entry.amount.currency
-                    out_tx[cur] = out_tx.get(cur, _ZERO) + entry.amount.amount
+                    out_local += entry.value_local
+                    cur = entry.currency
+                    out_tx[cur] = out_tx.get(cur, _ZERO) + entry.value
             rows.append(
                 MatchRow(
                     match_id=ms.id,

@@ -168,7 +168,7 @@ def post_against_post_breach(members: Iterable[Entry]) -> tuple[int, int]:
     for entry in members:
         if entry.kind in ADJUSTMENT_KINDS:
             continue
-        sign = entry.amount.amount or entry.amount_local.amount
+        sign = entry.value or entry.value_local
         if sign > 0:
             n_debit += 1
         elif sign < 0:
@@ -234,14 +234,14 @@ def settle(
     # Fast path: one debit against one credit, both in local currency.
     if len(members) == 2 and not explicit:
         a, b = members
-        x, y = a.amount.amount, b.amount.amount
+        x, y = a.value, b.value
         if (
-            a.amount.currency == local_currency
-            and b.amount.currency == local_currency
+            a.currency == local_currency
+            and b.currency == local_currency
             and ((x > 0 > y) or (x < 0 < y))
         ):
             debit, credit = (a, b) if x > 0 else (b, a)
-            dx, cy = debit.amount.amount, credit.amount.amount
+            dx, cy = debit.value, credit.value
             applied = dx if dx <= -cy else -cy
             rd, rc = dx - applied, cy + applied
             if not pairs and not (rd or rc):
@@ -255,16 +255,16 @@ def settle(
     out_local = _ZERO
     out_tx: dict[str, Decimal] = {}
     for entry in members:
-        out_local += entry.amount_local.amount
-        cur = entry.amount.currency
-        out_tx[cur] = out_tx.get(cur, _ZERO) + entry.amount.amount
+        out_local += entry.value_local
+        cur = entry.currency
+        out_tx[cur] = out_tx.get(cur, _ZERO) + entry.value
     if policy is ClosePolicy.LOCAL_ONLY:
         closed = not out_local
     else:
         closed = not out_local and not any(out_tx.values())
 
     by_id = {e.id: e for e in members}
-    rem: dict[str, Decimal] = {e.id: e.amount.amount for e in members}
+    rem: dict[str, Decimal] = {e.id: e.value for e in members}
     applied_pairs: list[tuple[str, str, Decimal]] = []
     for alloc in explicit:
         found_credit = by_id.get(alloc.credit_id)
@@ -278,15 +278,15 @@ def settle(
                 value=alloc,
             )
         credit, debit = found_credit, found_debit
-        if not credit.amount.amount < 0 < debit.amount.amount:
+        if not credit.value < 0 < debit.value:
             raise OverallocationError(
                 f"allocation {alloc!r} must pair a credit (negative) with a debit (positive)",
                 entry_id=alloc.credit_id,
                 field="allocations",
                 value=alloc,
             )
-        if alloc.amount.currency != debit.amount.currency or (
-            alloc.amount.currency != credit.amount.currency
+        if alloc.amount.currency != debit.currency or (
+            alloc.amount.currency != credit.currency
         ):
             raise OverallocationError(
                 f"allocation {alloc!r} is not in the currency of both entries",
@@ -305,7 +305,7 @@ def settle(
         if amount > rem[debit.id]:
             raise OverallocationError(
                 f"allocation {alloc!r} applies more than the {rem[debit.id]} "
-                f"{debit.amount.currency} left on entry {debit.id!r}",
+                f"{debit.currency} left on entry {debit.id!r}",
                 entry_id=debit.id,
                 field="allocations",
                 value=alloc,
@@ -313,7 +313,7 @@ def settle(
         if amount > -rem[credit.id]:
             raise OverallocationError(
                 f"allocation {alloc!r} applies more than the {-rem[credit.id]} "
-                f"{credit.amount.currency} left on entry {credit.id!r}",
+                f"{credit.currency} left on entry {credit.id!r}",
                 entry_id=credit.id,
                 field="allocations",
                 value=alloc,
@@ -327,8 +327,8 @@ def settle(
 
     ordered = sorted(members, key=key)
     for currency in out_tx:
-        debit_ids = [e.id for e in ordered if e.amount.currency == currency and rem[e.id] > 0]
-        credit_ids = [e.id for e in ordered if e.amount.currency == currency and rem[e.id] < 0]
+        debit_ids = [e.id for e in ordered if e.currency == currency and rem[e.id] > 0]
+        credit_ids = [e.id for e in ordered if e.currency == currency and rem[e.id] < 0]
         i = j = 0
         while i < len(debit_ids) and j < len(credit_ids):
             d, c = debit_ids[i], credit_ids[j]
@@ -359,8 +359,8 @@ def carry_over(
     explicit allocations use the same amounts: those come first, and each
     earlier application is kept as far as the entries still have room for it.
     """
-    rem = {e.id: e.amount.amount for e in members}
-    currency = {e.id: e.amount.currency for e in members}
+    rem = {e.id: e.value for e in members}
+    currency = {e.id: e.currency for e in members}
     for alloc in new:
         if alloc.debit_id in rem and alloc.credit_id in rem:
             rem[alloc.debit_id] -= alloc.amount.amount
@@ -391,8 +391,8 @@ def _local_remaining(
     target: dict[str, Decimal] = {}
     residual = _ZERO
     for entry in ordered:
-        r, a, loc = rem[entry.id], entry.amount.amount, entry.amount_local.amount
-        if entry.amount.currency == local_currency:
+        r, a, loc = rem[entry.id], entry.value, entry.value_local
+        if entry.currency == local_currency:
             t = r
         elif not a or not r:
             t = _ZERO
@@ -406,7 +406,7 @@ def _local_remaining(
         # The newest members whose unused local amount has the residual's sign
         # carry it; each takes no more than it has unused, so no sign changes.
         for entry in reversed(ordered):
-            capacity = entry.amount_local.amount - target[entry.id]
+            capacity = entry.value_local - target[entry.id]
             if (residual > 0 and capacity > 0) or (residual < 0 and capacity < 0):
                 take = min(capacity, residual) if residual > 0 else max(capacity, residual)
                 target[entry.id] += take
