@@ -249,9 +249,20 @@ class State:
         With ``batch=False`` the entries are consecutive postings of a replayed
         log, so a repeated id is reported as already in the ledger.
         """
-        seen: set[str] = set()
         known = self.entries
         local = self.local
+        # The whole batch in a few C-level passes; the loop below runs only to
+        # name the first entry at fault.
+        if set(map(type, entries)) <= {Entry}:
+            ids = [entry.id for entry in entries]
+            batch_ids = set(ids)
+            if (
+                len(batch_ids) == len(ids)
+                and batch_ids.isdisjoint(known)
+                and {entry.local_currency for entry in entries} <= {local}
+            ):
+                return
+        seen: set[str] = set()
         for entry in entries:
             if not isinstance(entry, Entry):
                 raise InvalidEntryError(
