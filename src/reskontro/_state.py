@@ -491,20 +491,27 @@ class State:
         joiners, when = self._joiners(entry_ids, on, None, what)
         if when is None:  # pragma: no cover - _check_allocations refuses no entries
             raise MatchError(f"{what}: no entries to match", field="entry_ids", value=())
-        policy_of = _check_policy_of(close_policy or ClosePolicy.ALL_CURRENCIES, what)
+        policy_of = close_policy or ClosePolicy.ALL_CURRENCIES
+        if type(policy_of) is not ClosePolicy:
+            _check_policy_of(policy_of, what)
         self._check_currency(joiners, what)
-        self._check_policy(joiners, policy, what)
+        if policy is not PostAgainstPost.OFF and len(joiners) > 3:
+            self._check_policy(joiners, policy, what)
         settlement = settle(
-            joiners, explicit, policy_of, self.local, self._dues(joiners), pairs=False
+            joiners, explicit, policy_of, self.local,
+            self._dues(joiners) if self.due else None, pairs=False,
         )
         # validated: now change the state
         ms = self.matches[match_id] = MatchState(
             match_id, joiners[0].sub_account, entry_ids, when, policy_of, explicit, settlement
         )
         match_of = self.match_of
-        for entry in joiners:
-            match_of[entry.id] = match_id
-        self._mark(ms)
+        for entry_id in entry_ids:
+            match_of[entry_id] = match_id
+        if settlement.closed:
+            self.closed.update(entry_ids)
+        else:
+            self._mark(ms)
         return EntriesMatched.of(match_id, entry_ids, when, explicit, policy_of)
 
     def _check_undo_date(
