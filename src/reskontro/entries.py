@@ -285,6 +285,13 @@ class Entry:
             reverses. A counter-entry keeps the kind of the original and has
             the opposite sign, so the sign rule is inverted for it.
 
+    >>> from datetime import date
+    >>> Entry(id="J-1", side=Side.RECEIVABLE, party="10001", account="1500",
+    ...       kind=EntryKind.MANUAL, amount=Money("-12.50", "NOK"),
+    ...       amount_local=Money("-12.50", "NOK"), posted=date(2026, 1, 31),
+    ...       document_date=date(2026, 1, 31)).is_credit
+    True
+
     An entry keeps its amounts as decimals with their currency codes rather
     than as :class:`Money` objects: a ledger of a million entries then holds a
     million fewer objects for Python's garbage collector to walk. ``amount``

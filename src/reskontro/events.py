@@ -85,6 +85,10 @@ class EntryPosted:
 class EntriesMatched:
     """Entries were matched: a new match, or more entries added to a live one.
 
+    >>> from datetime import date
+    >>> EntriesMatched(match_id="M1", entry_ids=["F-1", "P-1"], on=date(2026, 1, 9)).entry_ids
+    ('F-1', 'P-1')
+
     Attributes:
         match_id: the match created or extended.
         entry_ids: the entries that join the match.
@@ -134,6 +138,10 @@ class EntryUnmatched:
     """One entry was removed from its match (fjern fra kobling).
 
     Removing the last member ends the match as a dissolve does.
+
+    >>> from datetime import date
+    >>> EntryUnmatched(match_id="M1", entry_id="P-1", on=date(2026, 2, 1)).entry_id
+    'P-1'
     """
 
     match_id: str
@@ -144,7 +152,12 @@ class EntryUnmatched:
 @final
 @attrs.frozen(kw_only=True)
 class MatchDissolved:
-    """A match was dissolved (løs opp kobling): all its members are unmatched."""
+    """A match was dissolved (løs opp kobling): all its members are unmatched.
+
+    >>> from datetime import date
+    >>> MatchDissolved(match_id="M1", on=date(2026, 2, 1)).on
+    datetime.date(2026, 2, 1)
+    """
 
     match_id: str
     on: date
@@ -153,7 +166,12 @@ class MatchDissolved:
 @final
 @attrs.frozen(kw_only=True)
 class DueDateChanged:
-    """An entry's due date was changed on date *on*; the entry keeps its original."""
+    """An entry's due date was changed on date *on*; the entry keeps its original.
+
+    >>> from datetime import date
+    >>> DueDateChanged(entry_id="F-1", due=date(2026, 3, 1), on=date(2026, 2, 10)).due
+    datetime.date(2026, 3, 1)
+    """
 
     entry_id: str
     due: date | None
@@ -163,7 +181,17 @@ class DueDateChanged:
 @final
 @attrs.frozen(kw_only=True)
 class EntryReversed:
-    """An entry was reversed: *reversal* was posted and matched with it in *match_id*."""
+    """An entry was reversed: *reversal* was posted and matched with it in *match_id*.
+
+    >>> from datetime import date
+    >>> from reskontro import Money
+    >>> original = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"),
+    ...                          posted=date(2026, 1, 2))
+    >>> event = EntryReversed(entry_id="F-1", match_id="M1", on=date(2026, 1, 5),
+    ...                       reversal=original.reversed("F-1-R", posted=date(2026, 1, 5)))
+    >>> event.reversal.amount
+    Money('-5.00', 'NOK')
+    """
 
     entry_id: str
     reversal: Entry

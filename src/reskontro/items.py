@@ -85,7 +85,11 @@ class Balance:
 
     @classmethod
     def from_sums(cls, local_currency: str, local: Decimal, per: dict[str, Decimal]) -> Balance:
-        """Build from raw sums (internal; amounts already on their currency's grid)."""
+        """Build from raw sums on each currency's grid, quantizing them.
+
+        >>> Balance.from_sums("NOK", Decimal("10"), {"EUR": Decimal("1.5")})
+        Balance(Money('10.00', 'NOK'), (Money('1.50', 'EUR'),))
+        """
         return cls(
             Money._of(local.quantize(quantum(local_currency), context=CONTEXT), local_currency),
             tuple(
@@ -95,7 +99,11 @@ class Balance:
 
     @classmethod
     def zero(cls, local_currency: str) -> Balance:
-        """A zero balance in *local_currency*."""
+        """A zero balance in *local_currency*.
+
+        >>> Balance.zero("NOK").is_zero
+        True
+        """
         return cls(Money.zero(local_currency), ())
 
     def __add__(self, other: object) -> Balance:
@@ -118,6 +126,14 @@ class Balance:
 @attrs.frozen(kw_only=True, repr=False)
 class Item:
     """An entry with what the ledger derives for it at one point in time.
+
+    >>> from datetime import date
+    >>> from reskontro import Ledger
+    >>> item = Ledger("NOK").post(Entry.invoice(
+    ...     "F-1", party="1", amount=Money("100", "NOK"), posted=date(2026, 1, 2),
+    ...     due=date(2026, 1, 16))).item("F-1")
+    >>> item.is_open, item.due, item.days_overdue(date(2026, 1, 31))
+    (True, datetime.date(2026, 1, 16), 15)
 
     Attributes:
         entry: the posted entry, unchanged.
@@ -178,7 +194,11 @@ class Item:
         return self.entry.amount_local
 
     def is_overdue(self, on: date) -> bool:
-        """True when the item is open and its current due date is before *on*."""
+        """True when the item is open and its current due date is before *on*.
+
+        The due date itself is not overdue: an invoice due 16 January is
+        overdue from 17 January.
+        """
         return self.is_open and self.due is not None and self.due < on
 
     def days_overdue(self, on: date) -> int:
@@ -194,6 +214,16 @@ class ItemList(Sequence[Item]):
 
     ``total`` adds up the items' original amounts (the sum of the filtered
     items); ``remaining`` adds up what is left of them.
+
+    >>> from datetime import date
+    >>> from reskontro import Ledger
+    >>> nok = lambda a: Money(a, "NOK")
+    >>> items = Ledger("NOK").post_many([
+    ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+    ...     Entry.payment("P-1", party="1", amount=nok("-30"), posted=date(2026, 1, 9)),
+    ... ]).match(["F-1", "P-1"]).items()
+    >>> items.ids, items.total.local, items.remaining.local
+    (('F-1', 'P-1'), Money('70.00', 'NOK'), Money('70.00', 'NOK'))
     """
 
     __slots__ = ("_items", "_local")

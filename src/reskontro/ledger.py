@@ -473,6 +473,13 @@ class Ledger:
             DuplicateEntryError: an id is already in the ledger or twice in the batch.
             InvalidEntryError: an item is not an entry, or its local amount is
                 not in the ledger's local currency.
+
+        >>> from datetime import date
+        >>> ledger = Ledger("NOK").post_many(
+        ...     Entry.invoice(f"F-{n}", party="1", amount=Money(100 * n, "NOK"),
+        ...                   posted=date(2026, 1, n)) for n in (1, 2, 3))
+        >>> ledger.balance().local
+        Money('600.00', 'NOK')
         """
         if isinstance(entries, Entry):
             raise InvalidEntryError(
@@ -731,6 +738,20 @@ class Ledger:
             EntryNotFoundError: no such entry.
             NotMatchedError: the entry is in no match.
             MatchDateError: *on* is before the match's last application date.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"])
+        >>> later = ledger.remove_from_match("P-1", on=date(2026, 1, 12))
+        >>> later.open_items().ids, later.get_match("M1").is_closed
+        (('F-1', 'P-1'), False)
+        >>> ledger.remove_from_match("P-1", on=date(2026, 1, 8))
+        Traceback (most recent call last):
+        ...
+        reskontro.exceptions.MatchDateError: removing 'P-1' from match 'M1': dated 2026-01-08, ...
         """
         state = self._state()
         state.entry(entry_id)
@@ -750,6 +771,17 @@ class Ledger:
             MatchNotFoundError: no such match.
             MatchError: the match is already dissolved.
             MatchDateError: *on* is before the match's last application date.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"]).dissolve("M1", on=date(2026, 2, 1))
+        >>> ledger.get_match("M1").dissolved_on, ledger.open_items().ids
+        (datetime.date(2026, 2, 1), ('F-1', 'P-1'))
+        >>> ledger.open_items(as_of=date(2026, 1, 31)).ids
+        ()
         """
         return self._commit([MatchDissolved(match_id=match_id, on=on)])
 
@@ -874,6 +906,16 @@ class Ledger:
 
         Raises:
             EntryNotFoundError: no such entry (as of *as_of*).
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-40"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"])
+        >>> item = ledger.item("F-1")
+        >>> item.remaining, item.is_open, item.match_id
+        (Money('60.00', 'NOK'), True, 'M1')
         """
         state = self._at(as_of)
         return self._item(state, state.entry(entry_id))
@@ -959,7 +1001,14 @@ class Ledger:
         sub_account: SubAccount | None = None,
         as_of: date | None = None,
     ) -> ItemList:
-        """Open items (åpne poster); see :meth:`items`."""
+        """Open items (åpne poster); see :meth:`items`.
+
+        >>> from datetime import date
+        >>> ledger = Ledger("NOK").post(Entry.invoice(
+        ...     "F-1", party="1", amount=Money("100", "NOK"), posted=date(2026, 1, 2)))
+        >>> ledger.open_items(party="1").remaining.local
+        Money('100.00', 'NOK')
+        """
         return self.items(
             Status.OPEN, party=party, side=side, account=account, sub_account=sub_account,
             as_of=as_of,
@@ -974,7 +1023,17 @@ class Ledger:
         sub_account: SubAccount | None = None,
         as_of: date | None = None,
     ) -> ItemList:
-        """Closed items (lukkede poster); see :meth:`items`."""
+        """Closed items (lukkede poster); see :meth:`items`.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"])
+        >>> ledger.closed_items().ids, ledger.closed_items(as_of=date(2026, 1, 8)).ids
+        (('F-1', 'P-1'), ())
+        """
         return self.items(
             Status.CLOSED, party=party, side=side, account=account, sub_account=sub_account,
             as_of=as_of,
@@ -1182,6 +1241,16 @@ class Ledger:
         """The balance of every sub-account (of one side, if given), sorted by key.
 
         The dict is a fresh copy; changing it changes nothing in the ledger.
+
+        >>> from datetime import date
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=Money("100", "NOK"),
+        ...                   posted=date(2026, 1, 2)),
+        ...     Entry.invoice("LF-1", party="9", side=Side.PAYABLE, amount=Money("-80", "NOK"),
+        ...                   posted=date(2026, 1, 3)),
+        ... ])
+        >>> {str(sub): b.local for sub, b in ledger.balances().items()}
+        {'supplier 9 / 2400': Money('-80.00', 'NOK'), 'customer 1 / 1500': Money('100.00', 'NOK')}
         """
         state = self._at(as_of)
         local = self._local
@@ -1202,12 +1271,26 @@ class Ledger:
 
     @_locked
     def sub_accounts(self, *, as_of: date | None = None) -> tuple[SubAccount, ...]:
-        """Every sub-account with entries, sorted by (side, party, account)."""
+        """Every sub-account with entries, sorted by (side, party, account).
+
+        >>> from datetime import date
+        >>> Ledger("NOK").post(Entry.invoice(
+        ...     "F-1", party="1", amount=Money("100", "NOK"), posted=date(2026, 1, 2))
+        ... ).sub_accounts()
+        (SubAccount(side=Side.RECEIVABLE, party='1', account='1500'),)
+        """
         return tuple(sorted(self._at(as_of).by_sub))
 
     @_locked
     def parties(self, *, side: Side | None = None, as_of: date | None = None) -> tuple[str, ...]:
-        """Every party with entries (on one side, if given), sorted."""
+        """Every party with entries (on one side, if given), sorted.
+
+        >>> from datetime import date
+        >>> Ledger("NOK").post_many(
+        ...     Entry.invoice(f"F-{p}", party=p, amount=Money("1", "NOK"), posted=date(2026, 1, 2))
+        ...     for p in ("20", "10")).parties()
+        ('10', '20')
+        """
         return tuple(
             sorted(
                 {s.party for s in self._at(as_of).by_sub if side is None or s.side is side}
@@ -1252,6 +1335,11 @@ class Ledger:
 
         Raises:
             MatchNotFoundError: no such match (as of *as_of*).
+
+        >>> Ledger("NOK").get_match("K-9")
+        Traceback (most recent call last):
+        ...
+        reskontro.exceptions.MatchNotFoundError: no match 'K-9' in the ledger
         """
         state = self._at(as_of)
         return self._match_view(state, state.match(match_id))
@@ -1262,6 +1350,15 @@ class Ledger:
 
         Raises:
             EntryNotFoundError: no such entry.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"], match_id="K-1", on=date(2026, 1, 10))
+        >>> ledger.match_of("P-1").entry_ids, ledger.match_of("P-1", as_of=date(2026, 1, 9))
+        (('F-1', 'P-1'), None)
         """
         state = self._at(as_of)
         state.entry(entry_id)
@@ -1273,6 +1370,18 @@ class Ledger:
 
         Raises:
             EntryNotFoundError: no such entry.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.invoice("F-2", party="1", amount=nok("100"), posted=date(2026, 1, 3)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-150"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "F-2", "P-1"])
+        >>> for allocation in ledger.allocations("P-1"):
+        ...     print(allocation)
+        Allocation('P-1', 'F-1', Money('100.00', 'NOK'))
+        Allocation('P-1', 'F-2', Money('50.00', 'NOK'))
         """
         found = self.match_of(entry_id, as_of=as_of)
         if found is None:
@@ -1288,7 +1397,17 @@ class Ledger:
         include_dissolved: bool = False,
         as_of: date | None = None,
     ) -> tuple[Match, ...]:
-        """The matches of the ledger (or of one party / sub-account), in creation order."""
+        """The matches of the ledger (or of one party / sub-account), in creation order.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"]).dissolve("M1", on=date(2026, 1, 10))
+        >>> ledger.matches(), [m.id for m in ledger.matches(include_dissolved=True)]
+        ((), ['M1'])
+        """
         state = self._at(as_of)
         return tuple(
             self._match_view(state, ms)
@@ -1355,6 +1474,15 @@ class Ledger:
 
         Raises:
             EntryNotFoundError: no such entry.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"]).dissolve("M1", on=date(2026, 1, 10))
+        >>> [type(event).__name__ for event in ledger.history("F-1")]
+        ['EntryPosted', 'EntriesMatched', 'MatchDissolved']
         """
         state = self._state()
         state.entry(entry_id)
@@ -1405,6 +1533,9 @@ class Ledger:
 
         Raises:
             SerializationError: the document is malformed or of an unknown version.
+
+        >>> Ledger.from_dict(Ledger("SEK").to_dict()) == Ledger("SEK")
+        True
         """
         from reskontro.serialization import ledger_from_dict
 

@@ -421,6 +421,16 @@ def _local_remaining(
 class Match:
     """A match as the ledger holds it at a point in time (a read-only view).
 
+    >>> from datetime import date
+    >>> from reskontro import Ledger
+    >>> nok = lambda a: Money(a, "NOK")
+    >>> match = Ledger("NOK").post_many([
+    ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+    ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
+    ... ]).match(["F-1", "P-1"]).get_match("M1")
+    >>> match.is_closed, match.is_live, match.outstanding_local
+    (True, True, Money('0.00', 'NOK'))
+
     Attributes:
         id: the stable match id (koblings-id).
         sub_account: the sub-account all members belong to.
@@ -467,6 +477,17 @@ class Match:
 @attrs.frozen(kw_only=True, repr=False)
 class MatchRow:
     """One row of the match list a user interface shows above a match's entries.
+
+    >>> from datetime import date
+    >>> from reskontro import Ledger
+    >>> nok = lambda a: Money(a, "NOK")
+    >>> (row,) = Ledger("NOK").post_many([
+    ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2),
+    ...                   document_no="1001"),
+    ...     Entry.payment("P-1", party="1", amount=nok("-60"), posted=date(2026, 1, 9)),
+    ... ]).match(["F-1", "P-1"]).match_rows()
+    >>> row.entry_count, row.match_id, row.document_no, row.outstanding_local
+    (2, 'M1', '1001', Money('40.00', 'NOK'))
 
     Attributes:
         match_id: the match id.
