@@ -49,7 +49,6 @@ __all__ = [
 
 
 _new = object.__new__
-_set = object.__setattr__
 
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
@@ -123,13 +122,21 @@ class EntriesMatched:
         False
         """
         event = _new(cls)
-        _set(event, "match_id", match_id)
-        _set(event, "entry_ids", entry_ids)
-        _set(event, "on", on)
-        _set(event, "allocations", allocations)
-        _set(event, "close_policy", close_policy)
-        _set(event, "extend", False)
+        _SET_MATCH_ID(event, match_id)
+        _SET_ENTRY_IDS(event, entry_ids)
+        _SET_ON(event, on)
+        _SET_ALLOCATIONS(event, allocations)
+        _SET_CLOSE_POLICY(event, close_policy)
+        _SET_EXTEND(event, False)
         return event
+
+
+_SET_MATCH_ID = EntriesMatched.__dict__["match_id"].__set__
+_SET_ENTRY_IDS = EntriesMatched.__dict__["entry_ids"].__set__
+_SET_ON = EntriesMatched.__dict__["on"].__set__
+_SET_ALLOCATIONS = EntriesMatched.__dict__["allocations"].__set__
+_SET_CLOSE_POLICY = EntriesMatched.__dict__["close_policy"].__set__
+_SET_EXTEND = EntriesMatched.__dict__["extend"].__set__
 
 
 @final
