@@ -16,7 +16,7 @@ from reskontro import (
     EntryPosted,
     EntryReversed,
     EntryUnmatched,
-    InvalidEventError,
+    InvalidQueryError,
     Ledger,
     MatchDissolved,
     Money,
@@ -152,11 +152,13 @@ def test_backdated_posting_shows_in_earlier_views() -> None:
 
 def test_as_of_refuses_a_non_date(ledger: Ledger) -> None:
     """as_of takes a datetime.date; strings and datetimes are refused."""
-    with pytest.raises(InvalidEventError) as info:
+    with pytest.raises(InvalidQueryError) as info:
         ledger.as_of("2026-01-20")  # type: ignore[arg-type]
     assert info.value.field == "as_of"
-    with pytest.raises(InvalidEventError):
+    with pytest.raises(InvalidQueryError):
         ledger.as_of(datetime.datetime(2026, 1, 20))  # noqa: DTZ001 - the bad input
+    with pytest.raises(InvalidQueryError):
+        ledger.open_items(as_of="2026-01-20")  # type: ignore[arg-type]
 
 
 def test_history_of_an_entry_is_its_audit_trail(ledger: Ledger) -> None:

@@ -13,6 +13,8 @@ from reskontro import (
     Entry,
     EntryKind,
     EntryNotFoundError,
+    InvalidEntryError,
+    InvalidQueryError,
     Item,
     ItemList,
     Ledger,
@@ -418,3 +420,40 @@ def test_item_list_records_for_tables(ledger: Ledger) -> None:
     assert record["is_open"] is True
     assert record["match_id"] is None
     assert record["due"] == d(31)
+
+
+def test_query_filters_of_the_wrong_type_are_refused() -> None:
+    """An int party, a string side or a bad kind raise InvalidQueryError, not an empty result."""
+    ledger = Ledger("NOK").post(
+        Entry.invoice("F-1", party="10001", amount=Money("100", "NOK"), posted=date(2026, 1, 2))
+    )
+    for call in (
+        lambda: ledger.open_items(party=10001),  # type: ignore[arg-type]
+        lambda: ledger.balance(party=10001),  # type: ignore[arg-type]
+        lambda: ledger.items(side="customer"),  # type: ignore[arg-type]
+        lambda: ledger.search(kind="bill"),
+        lambda: ledger.match_rows(party=10001),  # type: ignore[arg-type]
+    ):
+        with pytest.raises(InvalidQueryError) as info:
+            call()
+        assert isinstance(info.value, ValueError)
+        assert info.value.field in {"party", "side", "kind"}
+
+
+def test_kind_may_be_named_by_its_value() -> None:
+    """search(kind="invoice") finds invoices, as kind=EntryKind.INVOICE does."""
+    ledger = Ledger("NOK").post_many([
+        Entry.invoice("F-1", party="1", amount=Money("100", "NOK"), posted=date(2026, 1, 2)),
+        Entry.payment("P-1", party="1", amount=Money("-10", "NOK"), posted=date(2026, 1, 3)),
+    ])
+    assert ledger.search(kind="invoice").ids == ("F-1",)
+    assert ledger.search(kind=["invoice", "payment"]).ids == ("F-1", "P-1")
+
+
+def test_post_of_a_list_points_to_post_many() -> None:
+    """post([...]) says to use post_many, and changes nothing."""
+    ledger = Ledger("NOK")
+    entry = Entry.invoice("F-1", party="1", amount=Money("1", "NOK"), posted=date(2026, 1, 2))
+    with pytest.raises(InvalidEntryError, match="post_many"):
+        ledger.post([entry])  # type: ignore[arg-type]
+    assert ledger.event_count == 0

@@ -31,6 +31,7 @@ __all__ = [
     "InvalidAmountError",
     "InvalidEntryError",
     "InvalidEventError",
+    "InvalidQueryError",
     "MatchDateError",
     "MatchError",
     "MatchNotFoundError",
@@ -122,6 +123,13 @@ class MatchNotFoundError(ReskontroError, LookupError):
 
 class InvalidEventError(ReskontroError, ValueError):
     """An event cannot be applied to the ledger (replay or plan application)."""
+
+
+class InvalidQueryError(ReskontroError, ValueError):
+    """A query argument is of the wrong type (an ``int`` party, a ``datetime`` as_of...).
+
+    Raised instead of quietly finding nothing.
+    """
 
 
 class MatchError(ReskontroError, ValueError):

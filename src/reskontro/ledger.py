@@ -68,6 +68,7 @@ from reskontro.events import (
 from reskontro.exceptions import (
     InvalidEntryError,
     InvalidEventError,
+    InvalidQueryError,
     MatchError,
     NotMatchedError,
     ReversalError,
@@ -206,6 +207,35 @@ def _locked(method: _F) -> _F:
             return method(self, *args, **kwargs)
 
     return cast(_F, locked)
+
+
+def _query(
+    party: object = None, side: object = None, account: object = None, sub_account: object = None
+) -> None:
+    """Refuse query filters of the wrong type, which would otherwise match nothing."""
+    for name, value, kind in (
+        ("party", party, str),
+        ("side", side, Side),
+        ("account", account, str),
+        ("sub_account", sub_account, SubAccount),
+    ):
+        if value is not None and not isinstance(value, kind):
+            raise InvalidQueryError(
+                f"{name} must be a {kind.__name__}, got {value!r}", field=name, value=value
+            )
+
+
+def _kinds(kind: object) -> frozenset[EntryKind] | None:
+    if kind is None:
+        return None
+    items = [kind] if isinstance(kind, str) else kind
+    try:
+        return frozenset(EntryKind(k) for k in items)  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        raise InvalidQueryError(
+            f"kind must be an EntryKind (or its name, or several), got {kind!r}",
+            field="kind", value=kind,
+        ) from None
 
 
 def _date(value: object, name: str) -> date:
@@ -388,7 +418,10 @@ class Ledger:
         >>> Ledger("NOK").post(e).as_of(date(2026, 1, 1)).event_count
         0
         """
-        on = _date(on, "as_of")
+        if not isinstance(on, date) or isinstance(on, datetime):
+            raise InvalidQueryError(
+                f"as_of must be a datetime.date, got {on!r}", field="as_of", value=on
+            )
         cached = self._views.get(on)
         if isinstance(cached, Ledger):
             return cached
@@ -463,6 +496,10 @@ class Ledger:
         ...
         reskontro.exceptions.DuplicateEntryError: entry 'F-1' is already in the ledger
         """
+        if not isinstance(entry, Entry) and isinstance(entry, (list, tuple)):
+            raise InvalidEntryError(
+                "post takes one entry; use post_many() for a batch", field="entry", value=entry
+            )
         return self.post_many((entry,))
 
     @_locked
@@ -1086,14 +1123,9 @@ class Ledger:
         >>> ledger.search(min_amount="200").ids
         ('F-2',)
         """
+        _query(party, side, account, sub_account)
         state = self._at(as_of)
-        kinds: frozenset[EntryKind] | None
-        if kind is None:
-            kinds = None
-        elif isinstance(kind, EntryKind):
-            kinds = frozenset((kind,))
-        else:
-            kinds = frozenset(kind)
+        kinds = _kinds(kind)
         low = None if min_amount is None else parse_amount(min_amount, field="min_amount")
         high = None if max_amount is None else parse_amount(max_amount, field="max_amount")
         needle = None if text is None else text.casefold()
@@ -1206,6 +1238,7 @@ class Ledger:
         >>> Ledger("NOK").balance(party="10001")
         Balance(Money('0.00', 'NOK'), ())
         """
+        _query(party, side, account, sub_account)
         state = self._at(as_of)
         local = _ZERO
         per: dict[str, Decimal] = {}
@@ -1408,6 +1441,7 @@ class Ledger:
         >>> ledger.matches(), [m.id for m in ledger.matches(include_dissolved=True)]
         ((), ['M1'])
         """
+        _query(party, sub_account=sub_account)
         state = self._at(as_of)
         return tuple(
             self._match_view(state, ms)
@@ -1431,6 +1465,7 @@ class Ledger:
         >>> Ledger("NOK").match_rows()
         ()
         """
+        _query(party, sub_account=sub_account)
         state = self._at(as_of)
         rows: list[MatchRow] = []
         local = self._local
