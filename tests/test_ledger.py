@@ -493,3 +493,26 @@ def test_correct_by_new_entries_workflow() -> None:
     assert fixed.get_match("K-RIGHT").is_closed
     assert fixed.balance(party="10001").local == nok("500")
     assert ledger.entry("P-1") == fixed.entry("P-1")
+
+
+class _NoWalk(dict):  # type: ignore[type-arg]
+    """A dict that refuses to be iterated: posting must only look ids up."""
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        raise AssertionError("posting walked every entry of the ledger")
+
+
+def test_posting_does_not_walk_the_ledger() -> None:
+    """One more post checks its ids against the ledger by lookup, not by scanning it."""
+    ledger = Ledger("NOK").post_many(
+        Entry.invoice(f"F-{n}", party="1", amount=Money("1", "NOK"), posted=date(2026, 1, 2))
+        for n in range(50)
+    )
+    state = ledger._state()
+    state.entries = _NoWalk(state.entries)
+    more = ledger.post(
+        Entry.invoice("F-new", party="1", amount=Money("1", "NOK"), posted=date(2026, 1, 3))
+    ).post_many([
+        Entry.invoice("F-new2", party="1", amount=Money("1", "NOK"), posted=date(2026, 1, 3))
+    ])
+    assert more.entry("F-new2").id == "F-new2"

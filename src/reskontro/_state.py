@@ -258,7 +258,8 @@ class State:
             batch_ids = set(ids)
             if (
                 len(batch_ids) == len(ids)
-                and batch_ids.isdisjoint(known)
+                # keys().isdisjoint walks the smaller side: O(batch), not O(ledger)
+                and known.keys().isdisjoint(batch_ids)
                 and {entry.local_currency for entry in entries} <= {local}
             ):
                 return
