@@ -170,6 +170,18 @@ class _Store:
         fresh = _Store.replay(self.state.local, self.log)
         self.state = fresh.state
 
+    @contextmanager
+    def appending(self) -> Iterator[list[_Record]]:
+        """Append to the log all or nothing: on any error, roll back to where it was."""
+        start = len(self.log)
+        try:
+            with localcontext(CONTEXT), _bulk():
+                yield self.log
+        except BaseException:
+            if len(self.log) > start:
+                self.rollback(start)
+            raise
+
 
 @contextmanager
 def _bulk() -> Iterator[None]:
@@ -442,25 +454,22 @@ class Ledger:
     # -- applying events -------------------------------------------------------------
 
     def _commit(self, events: Sequence[Event], *, policy: bool = True) -> Ledger:
-        store = self._store
         check = self._options.post_against_post if policy else PostAgainstPost.OFF
-        with store.lock:
-            if len(store.log) != self._n:
-                # an older value branches: it gets a log of its own
-                store = _Store.replay(self._local, store.log[: self._n])
-            start = len(store.log)
+        with self._store.lock:
+            store = self._writable()
             state = store.state
-            log = store.log
-            try:
-                with localcontext(CONTEXT), _bulk():
-                    for event in events:
-                        state.apply(event, check)
-                        log.append(_record(event))
-            except BaseException:
-                if len(log) > start:
-                    store.rollback(start)
-                raise
-            return Ledger._make(self._local, self._options, store, len(log))
+            with store.appending() as log:
+                for event in events:
+                    state.apply(event, check)
+                    log.append(_record(event))
+            return Ledger._make(self._local, self._options, store, len(store.log))
+
+    def _writable(self) -> _Store:
+        """The store to append to: the shared one, or (for an older value) a branch of its own."""
+        store = self._store
+        if len(store.log) == self._n:
+            return store
+        return _Store.replay(self._local, store.log[: self._n])
 
     @_locked
     def apply(self, events: Iterable[Event]) -> Ledger:
@@ -525,16 +534,14 @@ class Ledger:
             )
         batch = entries if isinstance(entries, (list, tuple)) else list(entries)
         auto = self._options.auto_close_zero
-        store = self._store
-        with store.lock:
-            if len(store.log) != self._n or auto:
-                return self._commit(self._posting_events(batch, auto))
-            state = store.state
-            state.check_posting(batch)
-            with localcontext(CONTEXT), _bulk():
-                state.post_many(batch, checked=True)
-                store.log.extend(batch)
-            return Ledger._make(self._local, self._options, store, len(store.log))
+        if auto:
+            return self._commit(self._posting_events(batch, auto))
+        store = self._writable()
+        store.state.check_posting(batch)
+        with store.appending() as log:
+            store.state.post_many(batch, checked=True)
+            log.extend(batch)
+        return Ledger._make(self._local, self._options, store, len(store.log))
 
     def _posting_events(self, batch: Sequence[Entry], auto: bool) -> list[Event]:
         events: list[Event] = []
@@ -669,36 +676,20 @@ class Ledger:
         """
         if on is not None:
             on = _date(on, "on")
-        store = self._store
-        if len(store.log) != self._n:
-            # an older value branches: replay its prefix, then match there
-            branch = Ledger._make(
-                self._local, self._options, _Store.replay(self._local, store.log[: self._n]),
-                self._n,
-            )
-            return branch.match_many(groups, on=on, close_policy=close_policy)
+        store = self._writable()
         state = store.state
-        log = store.log
-        start = len(log)
         check = self._options.post_against_post
         matches = state.matches
         number = len(matches)
-        try:
-            with localcontext(CONTEXT), _bulk():
-                for group in groups:
+        with store.appending() as log:
+            for group in groups:
+                number += 1
+                while f"M{number}" in matches:
                     number += 1
-                    while f"M{number}" in matches:
-                        number += 1
-                    log.append(
-                        state.new_match(
-                            f"M{number}", _ids(group), on, (), close_policy, check
-                        )
-                    )
-        except BaseException:
-            if len(log) > start:
-                store.rollback(start)
-            raise
-        return Ledger._make(self._local, self._options, store, len(log))
+                log.append(
+                    state.new_match(f"M{number}", _ids(group), on, (), close_policy, check)
+                )
+        return Ledger._make(self._local, self._options, store, len(store.log))
 
     @_locked
     def extend_match(
