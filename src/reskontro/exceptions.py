@@ -31,6 +31,7 @@ __all__ = [
     "InvalidAmountError",
     "InvalidEntryError",
     "InvalidEventError",
+    "InvalidKidError",
     "InvalidQueryError",
     "MatchDateError",
     "MatchError",
@@ -123,6 +124,10 @@ class MatchNotFoundError(ReskontroError, LookupError):
 
 class InvalidEventError(ReskontroError, ValueError):
     """An event cannot be applied to the ledger (replay or plan application)."""
+
+
+class InvalidKidError(ReskontroError, ValueError):
+    """A KID (or a body to make one of) is invalid: length, a non-digit, a wrong check digit."""
 
 
 class InvalidQueryError(ReskontroError, ValueError):
