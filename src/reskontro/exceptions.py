@@ -28,6 +28,7 @@ __all__ = [
     "DuplicateEntryError",
     "DuplicateMatchError",
     "EntryNotFoundError",
+    "FileFormatError",
     "InvalidAmountError",
     "InvalidEntryError",
     "InvalidEventError",
@@ -124,6 +125,38 @@ class MatchNotFoundError(ReskontroError, LookupError):
 
 class InvalidEventError(ReskontroError, ValueError):
     """An event cannot be applied to the ledger (replay or plan application)."""
+
+
+class FileFormatError(ReskontroError, ValueError):
+    """A payment file (OCR giro, camt.054) breaks its format.
+
+    Attributes:
+        line: the 1-based line (record) number at fault, when there is one.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        line: int | None = None,
+        field: str | None = None,
+        value: Any = None,
+    ) -> None:
+        super().__init__(
+            message if line is None else f"line {line}: {message}", field=field, value=value
+        )
+        self.line = line
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_rebuild_format, (self.message, self.line, self.field, self.value))
+
+
+def _rebuild_format(
+    message: str, line: int | None, field: str | None, value: Any
+) -> FileFormatError:
+    error = FileFormatError(message, field=field, value=value)
+    error.line = line
+    return error
 
 
 class InvalidKidError(ReskontroError, ValueError):

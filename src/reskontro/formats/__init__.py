@@ -1,0 +1,16 @@
+"""Payment files from the bank, read into plain values (pure parsers, no file access).
+
+* :mod:`reskontro.formats.ocr`: Nets OCR giro (fixed 80-character records).
+
+Every parser takes the file's content (``bytes`` or ``str``) and returns
+immutable values, refusing a malformed file with a
+:class:`~reskontro.exceptions.FileFormatError` that names the line and field
+at fault. Reading the file from disk is the caller's job (or the command
+line's).
+"""
+
+from __future__ import annotations
+
+from reskontro.formats.ocr import OcrAssignment, OcrFile, OcrPayment, parse_ocr
+
+__all__ = ["OcrAssignment", "OcrFile", "OcrPayment", "parse_ocr"]
