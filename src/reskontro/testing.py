@@ -60,6 +60,7 @@ from reskontro.events import (
     EntryUnmatched,
     MatchDissolved,
 )
+from reskontro.exceptions import PostAgainstPostError
 from reskontro.ledger import Ledger
 from reskontro.matching import ClosePolicy, Match, PostAgainstPost
 from reskontro.money import Money, decimal_context
@@ -397,6 +398,19 @@ def _reversible(ledger: Ledger) -> list[str]:
 
 @st.composite
 def _steps(
+    draw: st.DrawFn,
+    ledger: Ledger,
+    operations: Sequence[str],
+    close_policies: Sequence[ClosePolicy],
+) -> tuple[str, Ledger]:
+    try:
+        return _step(draw, ledger, operations, close_policies)
+    except PostAgainstPostError:
+        # a ledger whose policy is REFUSE refuses the step: it stays as it was
+        return "refused: post against post", ledger
+
+
+def _step(
     draw: st.DrawFn,
     ledger: Ledger,
     operations: Sequence[str],

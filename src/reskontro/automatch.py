@@ -1,0 +1,364 @@
+"""Automatic matching: proposals that pair open payments with the invoices they settle.
+
+:func:`propose` looks at the ledger's open, unmatched payments and, for each,
+tries the caller's strategies in the caller's order; the first that finds
+something makes a :class:`Proposal` carrying its rule and its evidence.
+Nothing changes until :func:`apply` (or the caller) turns the plan into
+matches, so a clerk can review, filter or reject proposals first.
+
+==============  ==========================================================
+strategy        finds
+==============  ==========================================================
+``kid``         open invoices whose reference equals the payment's KID
+``document``    open invoices whose document number stands in the
+                payment's text as a whole word
+``balance``     the party's open invoices posted on or before the payment,
+                oldest due date first, until the payment is used up
+                (Business Central's "Apply to Oldest", Norwegian "Saldo")
+``amount``      the one open invoice of exactly the payment's amount
+==============  ==========================================================
+
+Rules every strategy keeps:
+
+* it never leaves the payment's sub-account (side, party, control account)
+  or currency;
+* it respects post against post: a proposal is one payment with one or more
+  invoices that are in no match, or one payment added to the match of a
+  single invoice;
+* a partial payment settles what it covers (the last invoice stays open for
+  the rest) and an overpayment stays open on the payment;
+* proposals of one plan never use the same invoice amount twice: each
+  strategy sees what earlier proposals left.
+
+Complexity: indexing the open items is O(n) once, plus the members of the open
+matches (to find single-invoice matches a payment may join); then per payment ``kid``
+and ``amount`` are O(1) dictionary look-ups, ``balance`` walks the party's
+open invoices (O(k) for k of them, sorted once per party, O(k log k)), and
+``document`` tests the party's k document numbers against the text, O(k·t)
+for a text of t characters. No strategy searches subsets.
+
+>>> from datetime import date
+>>> from reskontro import Entry, Ledger, Money
+>>> nok = lambda a: Money(a, "NOK")
+>>> ledger = Ledger("NOK").post_many([
+...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2),
+...                   due=date(2026, 1, 16), reference="100010010013"),
+...     Entry.invoice("F-2", party="1", amount=nok("300"), posted=date(2026, 1, 3),
+...                   due=date(2026, 1, 17), document_no="1002"),
+...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 20),
+...                   reference="100010010013"),
+...     Entry.payment("P-2", party="1", amount=nok("-300"), posted=date(2026, 1, 21),
+...                   text="Faktura 1002"),
+... ])
+>>> plan = propose(ledger, strategies=["kid", "document", "balance"])
+>>> [(p.rule, p.payment_id, p.entry_ids) for p in plan.proposals]
+[(Strategy.KID, 'P-1', ('F-1',)), (Strategy.DOCUMENT, 'P-2', ('F-2',))]
+>>> matched = apply(ledger, plan)
+>>> len(matched.open_items()), matched.balance().local
+(0, Money('0.00', 'NOK'))
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Final, final
+
+import attrs
+
+from reskontro.entries import Entry, EntryKind, SubAccount
+from reskontro.exceptions import InvalidQueryError, MatchError
+from reskontro.items import Item, Status
+from reskontro.ledger import Ledger
+from reskontro.matching import allocation_order
+from reskontro.money import Money
+
+__all__ = ["MatchPlan", "Proposal", "Strategy", "apply", "propose"]
+
+
+class Strategy(enum.StrEnum):
+    """The automatic-matching strategies, named by their value too (``"kid"``)."""
+
+    KID = "kid"
+    DOCUMENT = "document"
+    BALANCE = "balance"
+    AMOUNT = "amount"
+
+    def __repr__(self) -> str:
+        return f"Strategy.{self.name}"
+
+
+#: The kinds a payment settles: what the party owes (or is owed) as documents.
+_TARGET_KINDS: Final = frozenset(
+    {EntryKind.INVOICE, EntryKind.REMINDER_FEE, EntryKind.INTEREST}
+)
+_DEFAULT: Final = (Strategy.KID, Strategy.DOCUMENT, Strategy.BALANCE)
+
+
+@final
+@attrs.frozen(kw_only=True)
+class Proposal:
+    """A proposed match of one payment with the open items it settles.
+
+    Attributes:
+        rule: the strategy that found it.
+        payment_id: the payment.
+        entry_ids: the invoices (or fees) it settles, oldest first.
+        match_id: the existing match of the single invoice to add the payment
+            to, or ``None``.
+        joins: the payment of an earlier proposal in the same plan whose new
+            match (of this same single invoice) this payment joins, or ``None``.
+        applied: how much of the payment the proposal uses.
+        evidence: why, in words (the KID, the document number, the amounts).
+    """
+
+    rule: Strategy
+    payment_id: str
+    entry_ids: tuple[str, ...]
+    match_id: str | None
+    applied: Money
+    evidence: str
+    joins: str | None = None
+
+
+@final
+@attrs.frozen(kw_only=True)
+class MatchPlan:
+    """The proposals of one run, and the open payments no strategy placed."""
+
+    proposals: tuple[Proposal, ...]
+    unmatched: tuple[str, ...]
+
+
+class _Target:
+    """An open invoice as the proposals see it: what is still left to settle on it."""
+
+    __slots__ = ("entry", "joined_by", "left", "match_id", "order", "shared")
+
+    def __init__(self, item: Item, match_id: str | None) -> None:
+        self.entry = item.entry
+        self.left = abs(item.remaining.amount)
+        self.match_id = match_id
+        self.order = allocation_order(item.entry, item.due)
+        #: the payment whose proposed match (of this invoice alone) later payments join
+        self.joined_by: str | None = None
+        #: used by a proposal with several invoices: no further payment may join
+        self.shared = False
+
+    @property
+    def free(self) -> bool:
+        """In no match, existing or proposed."""
+        return self.match_id is None and self.joined_by is None
+
+
+def _strategies(values: Iterable[Strategy | str]) -> tuple[Strategy, ...]:
+    chosen = []
+    for value in values:
+        try:
+            chosen.append(Strategy(value))
+        except ValueError:
+            raise InvalidQueryError(
+                f"unknown strategy {value!r}: use kid, document, balance or amount",
+                field="strategies", value=value,
+            ) from None
+    return tuple(chosen)
+
+
+def propose(
+    ledger: Ledger,
+    *,
+    strategies: Iterable[Strategy | str] = _DEFAULT,
+    payments: Iterable[str] | None = None,
+) -> MatchPlan:
+    """Propose matches for open, unmatched payments; change nothing.
+
+    Args:
+        ledger: the ledger (only read).
+        strategies: the strategies to try, in order (default kid, document, balance).
+        payments: the payment ids to consider (default: every open, unmatched
+            payment, oldest first).
+
+    Returns:
+        A :class:`MatchPlan`.
+
+    Raises:
+        InvalidQueryError: an unknown strategy.
+        EntryNotFoundError: a named payment is not in the ledger.
+    """
+    order = _strategies(strategies)
+    open_items = ledger.open_items()
+    targets: dict[SubAccount, list[_Target]] = {}
+    singles: dict[str, str] = {}
+    for row in ledger.match_rows(status=Status.OPEN):
+        found = ledger.get_match(row.match_id)
+        docs = [
+            i for i in found.entry_ids if ledger.entry(i).kind in _TARGET_KINDS
+        ]
+        if len(docs) == 1:
+            singles[docs[0]] = row.match_id
+    candidates: list[Item] = []
+    for item in open_items:
+        entry = item.entry
+        if entry.kind in _TARGET_KINDS:
+            if item.match_id is None or entry.id in singles:
+                targets.setdefault(entry.sub_account, []).append(
+                    _Target(item, singles.get(entry.id))
+                )
+        elif entry.kind is EntryKind.PAYMENT and item.match_id is None:
+            candidates.append(item)
+    if payments is not None:
+        wanted = list(payments)
+        by_id = {item.id: item for item in candidates}
+        candidates = [by_id[i] if i in by_id else ledger.item(i) for i in wanted]
+    candidates.sort(key=lambda i: (i.entry.posted, i.entry.id))
+    for group in targets.values():
+        group.sort(key=lambda t: t.order)
+    by_kid: dict[tuple[SubAccount, str], list[_Target]] = {}
+    by_amount: dict[tuple[SubAccount, Decimal], list[_Target]] = {}
+    for sub, group in targets.items():
+        for target in group:
+            if target.entry.reference:
+                by_kid.setdefault((sub, target.entry.reference), []).append(target)
+            by_amount.setdefault((sub, target.left), []).append(target)
+    proposals: list[Proposal] = []
+    unmatched: list[str] = []
+    for item in candidates:
+        payment = item.entry
+        if item.match_id is not None or not item.is_open:
+            unmatched.append(payment.id)
+            continue
+        amount = abs(item.remaining.amount)
+        group = targets.get(payment.sub_account, [])
+        proposal = None
+        for strategy in order:
+            chosen, evidence = _find(strategy, payment, amount, group, by_kid, by_amount)
+            if chosen:
+                proposal = _consume(strategy, payment, amount, chosen, evidence)
+                if proposal is not None:
+                    break
+        if proposal is None:
+            unmatched.append(payment.id)
+        else:
+            proposals.append(proposal)
+    return MatchPlan(proposals=tuple(proposals), unmatched=tuple(unmatched))
+
+
+def _usable(targets: Sequence[_Target], payment: Entry) -> list[_Target]:
+    return [
+        t for t in targets
+        if t.left > 0 and not t.shared and t.entry.currency == payment.currency
+        and (t.entry.value > 0) != (payment.value > 0)
+    ]
+
+
+def _find(
+    strategy: Strategy,
+    payment: Entry,
+    amount: Decimal,
+    group: list[_Target],
+    by_kid: dict[tuple[SubAccount, str], list[_Target]],
+    by_amount: dict[tuple[SubAccount, Decimal], list[_Target]],
+) -> tuple[list[_Target], str]:
+    sub = payment.sub_account
+    if strategy is Strategy.KID:
+        if not payment.reference:
+            return [], ""
+        found = _usable(by_kid.get((sub, payment.reference), []), payment)
+        return found, f"KID {payment.reference} is the reference of " + ", ".join(
+            t.entry.id for t in found
+        )
+    if strategy is Strategy.DOCUMENT:
+        if not payment.text:
+            return [], ""
+        found = [
+            t for t in _usable(group, payment)
+            if t.entry.document_no and re.search(
+                rf"(?<![0-9A-Za-z]){re.escape(t.entry.document_no)}(?![0-9A-Za-z])",
+                payment.text,
+            )
+        ]
+        return found, "the text names document " + ", ".join(
+            str(t.entry.document_no) for t in found
+        )
+    if strategy is Strategy.BALANCE:
+        found = [t for t in _usable(group, payment) if t.entry.posted <= payment.posted]
+        return found, "oldest open items of the party, due first: " + ", ".join(
+            t.entry.id for t in found
+        )
+    found = [t for t in _usable(by_amount.get((sub, amount), []), payment) if t.left == amount]
+    if len(found) != 1:
+        return [], ""
+    return found, f"the only open item of exactly {amount}: {found[0].entry.id}"
+
+
+def _consume(
+    strategy: Strategy, payment: Entry, amount: Decimal, chosen: list[_Target], evidence: str
+) -> Proposal | None:
+    """Take the chosen items oldest first until the payment is used up; keep post against post."""
+    chosen = sorted(chosen, key=lambda t: t.order)
+    if len(chosen) > 1 and not all(t.free for t in chosen):
+        # several invoices only if none is in a match; else one invoice's match
+        chosen = [t for t in chosen if t.free] or chosen[:1]
+    if not chosen[0].free:
+        chosen = chosen[:1]
+    used: list[_Target] = []
+    left = amount
+    for target in chosen:
+        if left <= 0:
+            break
+        take = min(left, target.left)
+        target.left -= take
+        left -= take
+        used.append(target)
+    if not used:
+        return None
+    first = used[0]
+    proposal = Proposal(
+        rule=strategy,
+        payment_id=payment.id,
+        entry_ids=tuple(t.entry.id for t in used),
+        match_id=first.match_id,
+        applied=Money._of(amount - left, payment.currency),
+        evidence=evidence,
+        joins=first.joined_by if len(used) == 1 else None,
+    )
+    if len(used) > 1:
+        for target in used:
+            target.shared = True
+    elif first.free:
+        first.joined_by = payment.id
+    return proposal
+
+
+def apply(ledger: Ledger, plan: MatchPlan | Iterable[Proposal]) -> Ledger:
+    """Make the proposed matches; return the new ledger (the old one is unchanged).
+
+    New matches are made together with :meth:`~reskontro.Ledger.match_many`;
+    a payment for an invoice already in a match extends that match.
+
+    Raises:
+        ReskontroError: a proposal no longer fits the ledger (it was changed
+            since the plan was made); the ledger given is left as it was.
+    """
+    proposals = plan.proposals if isinstance(plan, MatchPlan) else tuple(plan)
+    new = [
+        (*p.entry_ids, p.payment_id)
+        for p in proposals
+        if p.match_id is None and p.joins is None
+    ]
+    result = ledger.match_many(new) if new else ledger
+    for proposal in proposals:
+        if proposal.match_id is not None:
+            result = result.extend_match(proposal.match_id, [proposal.payment_id])
+        elif proposal.joins is not None:
+            joined = result.match_of(proposal.joins)
+            if joined is None:
+                raise MatchError(
+                    f"proposal for {proposal.payment_id!r} joins the match of "
+                    f"{proposal.joins!r}, which the plan did not make",
+                    entry_id=proposal.payment_id, field="joins", value=proposal.joins,
+                )
+            result = result.extend_match(joined.id, [proposal.payment_id])
+    return result

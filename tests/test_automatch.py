@@ -1,0 +1,193 @@
+"""Automatic matching: each strategy, partial and over-payments, and the rules every plan keeps."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reskontro import (
+    Entry,
+    InvalidQueryError,
+    Ledger,
+    Money,
+    PostAgainstPost,
+    Side,
+)
+from reskontro.automatch import Strategy, apply, propose
+from reskontro.testing import ledgers
+
+
+def nok(amount: str) -> Money:
+    return Money(amount, "NOK")
+
+
+def d(day: int) -> date:
+    return date(2026, 1, day)
+
+
+def inv(entry_id: str, amount: str, day: int, **kw: object) -> Entry:
+    return Entry.invoice(entry_id, party=str(kw.pop("party", "1")), amount=nok(amount),
+                         posted=d(day), due=d(day) + timedelta(days=14),
+                         **kw)  # type: ignore[arg-type]
+
+
+def pay(entry_id: str, amount: str, day: int, **kw: object) -> Entry:
+    return Entry.payment(entry_id, party=str(kw.pop("party", "1")), amount=nok(amount),
+                         posted=d(day), **kw)  # type: ignore[arg-type]
+
+
+def test_kid_settles_the_invoice_with_that_reference() -> None:
+    """kid: the payment's KID names the invoice; rule and evidence say so."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, reference="100010010013"), inv("F-2", "100", 2),
+        pay("P-1", "-100", 10, reference="100010010013"),
+    ])
+    (proposal,) = propose(ledger, strategies=["kid"]).proposals
+    assert (proposal.rule, proposal.entry_ids, proposal.applied) == (Strategy.KID, ("F-1",),
+                                                                      nok("100.00"))
+    assert "100010010013" in proposal.evidence
+    assert apply(ledger, propose(ledger)).open_items().ids == ("F-2",)
+
+
+def test_partial_and_over_payments() -> None:
+    """A partial payment leaves the rest on the invoice; an overpayment stays on the payment."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, reference="100010010013"),
+        inv("F-2", "100", 2, reference="100020010011"),
+        pay("P-1", "-60", 10, reference="100010010013"),
+        pay("P-2", "-130", 10, reference="100020010011"),
+    ])
+    matched = apply(ledger, propose(ledger, strategies=["kid"]))
+    assert [(i.id, i.remaining) for i in matched.open_items()] == [
+        ("F-1", nok("40.00")), ("P-2", nok("-30.00")),
+    ]
+
+
+def test_one_plan_never_uses_an_invoice_twice() -> None:
+    """Two payments with one KID: the second gets what the first left."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, reference="100010010013"),
+        pay("P-1", "-60", 10, reference="100010010013"),
+        pay("P-2", "-60", 11, reference="100010010013"),
+    ])
+    plan = propose(ledger, strategies=["kid"])
+    assert [(p.payment_id, p.applied) for p in plan.proposals] == [
+        ("P-1", nok("60.00")), ("P-2", nok("40.00")),
+    ]
+    assert [(p.match_id, p.joins) for p in plan.proposals] == [(None, None), (None, "P-1")]
+    matched = apply(ledger, plan)
+    assert matched.item("F-1").remaining == nok("0.00")
+    assert matched.item("P-2").remaining == nok("-20.00")
+
+
+def test_a_second_payment_joins_the_match_of_a_part_paid_invoice() -> None:
+    """An invoice in a single-invoice match takes a later payment into that match."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, reference="100010010013"),
+        pay("P-1", "-60", 10), pay("P-2", "-40", 12, reference="100010010013"),
+    ]).match(["F-1", "P-1"], match_id="K-1")
+    (proposal,) = propose(ledger, strategies=["kid"]).proposals
+    assert proposal.match_id == "K-1"
+    matched = apply(ledger, [proposal])
+    assert matched.get_match("K-1").is_closed
+    assert matched.get_match("K-1").entry_ids == ("F-1", "P-1", "P-2")
+
+
+def test_document_number_must_stand_as_a_whole_word() -> None:
+    """document: '1002' is found in 'faktura 1002,' but not inside '10021'."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, document_no="1002"), inv("F-2", "200", 1, document_no="10021"),
+        pay("P-1", "-100", 10, text="Betaling faktura 1002, takk"),
+        pay("P-2", "-5", 10, text="ref 100210"),
+    ])
+    plan = propose(ledger, strategies=["document"])
+    assert [(p.payment_id, p.entry_ids) for p in plan.proposals] == [("P-1", ("F-1",))]
+    assert plan.unmatched == ("P-2",)
+
+
+def test_balance_applies_to_the_oldest_due_first_and_only_earlier_postings() -> None:
+    """balance: oldest due first, invoices posted after the payment are left alone."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-2", "100", 5), inv("F-1", "100", 2), inv("F-3", "100", 20),
+        pay("P-1", "-150", 10),
+    ])
+    (proposal,) = propose(ledger, strategies=["balance"]).proposals
+    assert proposal.entry_ids == ("F-1", "F-2")
+    matched = apply(ledger, [proposal])
+    assert [(i.id, i.remaining) for i in matched.open_items()] == [
+        ("F-2", nok("50.00")), ("F-3", nok("100.00")),
+    ]
+
+
+def test_amount_needs_a_unique_invoice_of_exactly_that_amount() -> None:
+    """amount: one invoice of exactly the amount is matched; two of them are not."""
+    one = Ledger("NOK").post_many([inv("F-1", "75", 1), inv("F-2", "80", 1),
+                                   pay("P-1", "-75", 10)])
+    assert [p.entry_ids for p in propose(one, strategies=["amount"]).proposals] == [("F-1",)]
+    two = one.post(inv("F-3", "75", 2))
+    assert propose(two, strategies=["amount"]).proposals == ()
+
+
+def test_strategies_run_in_the_callers_order() -> None:
+    """The first strategy that finds something wins for each payment."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1), inv("F-2", "100", 2, document_no="77"),
+        pay("P-1", "-100", 10, text="faktura 77"),
+    ])
+    first = propose(ledger, strategies=["balance", "document"]).proposals[0]
+    assert (first.rule, first.entry_ids) == (Strategy.BALANCE, ("F-1",))
+    second = propose(ledger, strategies=["document", "balance"]).proposals[0]
+    assert (second.rule, second.entry_ids) == (Strategy.DOCUMENT, ("F-2",))
+
+
+def test_never_across_parties_sides_or_accounts() -> None:
+    """A KID on another party's, side's or account's invoice is not used."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, party="2", reference="100010010013"),
+        inv("F-2", "100", 1, account="1510", reference="100010010013"),
+        Entry.invoice("LF-1", party="1", side=Side.PAYABLE, amount=nok("-100"), posted=d(1),
+                      reference="100010010013"),
+        pay("P-1", "-100", 10, reference="100010010013"),
+    ])
+    plan = propose(ledger, strategies=["kid", "balance", "amount"])
+    assert plan.proposals == ()
+    assert plan.unmatched == ("P-1",)
+
+
+def test_invoices_of_a_many_invoice_match_are_left_alone() -> None:
+    """Post against post: a payment never joins a match that holds several invoices."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, reference="100010010013"), inv("F-2", "100", 1),
+        pay("P-0", "-50", 5), pay("P-1", "-100", 10, reference="100010010013"),
+    ]).match(["F-1", "F-2", "P-0"])
+    assert propose(ledger, strategies=["kid"]).proposals == ()
+
+
+def test_unknown_strategy_is_refused() -> None:
+    """An unknown strategy name raises InvalidQueryError."""
+    with pytest.raises(InvalidQueryError):
+        propose(Ledger("NOK"), strategies=["magic"])
+
+
+def test_proposing_changes_nothing() -> None:
+    """propose only reads the ledger."""
+    ledger = Ledger("NOK").post_many([inv("F-1", "100", 1), pay("P-1", "-100", 10)])
+    before = ledger.to_dict()
+    propose(ledger, strategies=["balance"])
+    assert ledger.to_dict() == before
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(ledgers(post_against_post=PostAgainstPost.REFUSE), st.permutations(list(Strategy)))
+def test_automatic_matching_keeps_every_rule(ledger: Ledger, order: list[Strategy]) -> None:
+    """On any ledger: no balance changes, no sub-account is crossed, post against post holds."""
+    plan = propose(ledger, strategies=order)
+    matched = apply(ledger, plan)  # REFUSE: a post-against-post breach would raise
+    assert matched.balances() == ledger.balances()
+    for proposal in plan.proposals:
+        subs = {ledger.entry(i).sub_account for i in (*proposal.entry_ids, proposal.payment_id)}
+        assert len(subs) == 1
+        assert proposal.applied.amount > 0
