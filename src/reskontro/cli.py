@@ -12,6 +12,13 @@ Commands
     corrections kept in its history, and its open items as of an earlier
     date.
 
+``reskontro match --ledger LEDGER.json (--ocr FILE | --camt FILE) --out NEW.json``
+    Imports a bank file's payments into a saved ledger, matches them
+    automatically (``--strategies kid,document,balance``), writes the new
+    ledger and prints a summary. The input ledger is never overwritten
+    unless ``--out`` names it and ``--overwrite`` is given. Exit code 2 for a
+    file that cannot be read or written, 1 for one that is invalid.
+
 ``reskontro --version``
     Prints the installed version.
 
@@ -30,6 +37,8 @@ reskontro ...: demo ledger
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
@@ -364,6 +373,85 @@ def _run_demo(args: argparse.Namespace) -> str:
     return render_demo(build_demo_ledger(), PARTY_NAMES, as_of=AS_OF, today=LAST_EVENT)
 
 
+class _FileAccessError(Exception):
+    """A file that cannot be read or written (exit code 2)."""
+
+
+def _read(path: str, what: str) -> bytes:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read()
+    except OSError as error:
+        raise _FileAccessError(f"cannot read the {what} {path!r}: {error.strerror}") from None
+
+
+def _run_match(args: argparse.Namespace) -> str:
+    """Import a bank file's payments into a saved ledger, match them, write the result."""
+    from reskontro import automatch
+    from reskontro.formats import parse_camt054, parse_ocr
+    from reskontro.receipts import plan_receipts, receipts_from
+
+    if os.path.abspath(args.out) == os.path.abspath(args.ledger) and not args.overwrite:
+        raise _FileAccessError(
+            f"--out {args.out!r} is the input ledger; pass --overwrite to replace it"
+        )
+    try:
+        document = json.loads(_read(args.ledger, "ledger file"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ReskontroError(f"the ledger file {args.ledger!r} is not JSON: {error}") from None
+    ledger = Ledger.from_dict(document)
+    if args.ocr is not None:
+        parsed: object = parse_ocr(_read(args.ocr, "OCR giro file"))
+        source = args.ocr
+    else:
+        parsed = parse_camt054(_read(args.camt, "camt.054 file"))
+        source = args.camt
+    parties: dict[str, str] = {}
+    if args.parties is not None:
+        try:
+            raw = json.loads(_read(args.parties, "parties file"))
+        except (json.JSONDecodeError, UnicodeDecodeError) as error:
+            raise ReskontroError(f"the parties file is not JSON: {error}") from None
+        if not isinstance(raw, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
+        ):
+            raise ReskontroError("the parties file must map KIDs or accounts to party numbers")
+        parties = raw
+    plan = plan_receipts(ledger, receipts_from(parsed), parties=parties)  # type: ignore[arg-type]
+    imported = ledger.apply(plan.events)
+    strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    proposals = automatch.propose(
+        imported, strategies=strategies, payments=[e.id for e in plan.entries]
+    )
+    result = automatch.apply(imported, proposals)
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+    try:
+        with open(args.out, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    except OSError as error:
+        raise _FileAccessError(f"cannot write {args.out!r}: {error.strerror}") from None
+    applied = {p.payment_id: p for p in proposals.proposals}
+    full = [e for e in plan.entries if e.id in applied and applied[e.id].applied == -e.amount]
+    part = [e for e in plan.entries if e.id in applied and e not in full]
+    total = format_amount(Money(plan.total, ledger.local_currency))
+    count = len(plan.entries) + len(plan.unresolved) + len(plan.duplicates)
+    lines = [
+        f"Payments in {source}: {count}",
+        f"  imported          {len(plan.entries):6d}  {total:>14}",
+        f"  matched in full   {len(full):6d}",
+        f"  matched in part   {len(part):6d}  (the rest stays open on the payment)",
+        f"  not matched       {len(plan.entries) - len(full) - len(part):6d}",
+        f"  already imported  {len(plan.duplicates):6d}",
+        f"  unresolved        {len(plan.unresolved):6d}",
+    ]
+    lines.extend(
+        f"    {u.receipt.reference}: {u.receipt.amount} {u.receipt.currency}: {u.reason}"
+        for u in plan.unresolved
+    )
+    lines.append(f"Wrote {args.out}")
+    return "\n".join(lines) + "\n"
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``reskontro`` command, with its subcommands.
 
@@ -398,6 +486,33 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.set_defaults(run=_run_demo)
+    match = commands.add_parser(
+        "match",
+        help="import an OCR giro or camt.054 file into a saved ledger and match it",
+        description=(
+            "Read a ledger saved as JSON (Ledger.to_dict), import the payments of an OCR "
+            "giro or camt.054 file as payment entries (the party from the invoice with "
+            "the payment's KID, or from --parties), match them automatically, write the "
+            "new ledger to --out and print a summary. A file imported before is "
+            "recognised and nothing is posted twice. The input ledger is never "
+            "overwritten unless --out names it and --overwrite is given."
+        ),
+    )
+    match.add_argument("--ledger", required=True, metavar="LEDGER.json",
+                       help="the ledger, as saved by reskontro (JSON)")
+    source = match.add_mutually_exclusive_group(required=True)
+    source.add_argument("--ocr", metavar="FILE", help="an OCR giro file from Nets")
+    source.add_argument("--camt", metavar="FILE", help="a camt.054 notification (XML)")
+    match.add_argument("--strategies", default="kid,document,balance",
+                       help="matching strategies in order (kid, document, balance, amount; "
+                            "default: %(default)s)")
+    match.add_argument("--parties", metavar="MAP.json",
+                       help="JSON object mapping KIDs or payer accounts to party numbers")
+    match.add_argument("--out", required=True, metavar="NEW.json",
+                       help="where to write the new ledger")
+    match.add_argument("--overwrite", action="store_true",
+                       help="allow --out to be the input ledger file")
+    match.set_defaults(run=_run_match)
     return parser
 
 
@@ -425,6 +540,9 @@ def main(argv: list[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], str] = args.run
     try:
         text = run(args)
+    except _FileAccessError as problem:
+        print(f"reskontro: error: {problem}", file=sys.stderr)
+        return 2
     except ReskontroError as error:
         print(f"reskontro: error: {error}", file=sys.stderr)
         return 1
