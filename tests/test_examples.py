@@ -19,6 +19,7 @@ def test_every_example_is_tested() -> None:
     """Each script in examples/ has a test in this module."""
     assert sorted(p.name for p in EXAMPLES.glob("*.py")) == [
         "corrections.py",
+        "payments_in.py",
         "quickstart.py",
         "serialize.py",
     ]
@@ -63,3 +64,15 @@ def test_serialize_round_trips_the_demo_ledger(capsys: pytest.CaptureFixture[str
     assert "same open items as of 2026-01-31: True" in out
     assert "replayed from 23 log rows == original: True" in out
     assert "customer 10003 / 1500: -500.00 NOK" in out
+
+
+def test_payments_in_imports_matches_and_refuses_a_second_import(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The payments example makes KIDs, imports an OCR file, matches by KID, and re-imports."""
+    out = run_example("payments_in.py", capsys)
+    assert "invoice 1001 to 10001: 1250.00 NOK, KID 100010010013" in out
+    assert "OCR file: 2 payments, 3250.00 NOK" in out
+    assert "-> F-1001 (kid: KID 100010010013 is the reference of F-1001)" in out
+    assert "F-1003                 10002  1000.00 NOK" in out
+    assert "the same file again: 0 new, 2 already imported" in out
