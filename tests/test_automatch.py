@@ -191,3 +191,16 @@ def test_automatic_matching_keeps_every_rule(ledger: Ledger, order: list[Strateg
         subs = {ledger.entry(i).sub_account for i in (*proposal.entry_ids, proposal.payment_id)}
         assert len(subs) == 1
         assert proposal.applied.amount > 0
+
+
+def test_a_payment_naming_its_invoice_is_placed_before_the_balance_method() -> None:
+    """Strategies run in passes: an earlier payment without KID cannot take a KID's invoice."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, reference="100010010013"), inv("F-2", "100", 2),
+        pay("P-1", "-100", 10),  # no KID: the balance method would take F-1, the oldest
+        pay("P-2", "-100", 11, reference="100010010013"),
+    ])
+    plan = propose(ledger, strategies=["kid", "balance"])
+    assert [(p.payment_id, p.rule, p.entry_ids) for p in plan.proposals] == [
+        ("P-1", Strategy.BALANCE, ("F-2",)), ("P-2", Strategy.KID, ("F-1",)),
+    ]

@@ -154,3 +154,16 @@ def test_bench_core_quick_runs(
     assert "one more match" in md
     assert "peak memory" in md
     assert "garbage collector disabled" in md
+
+
+def test_payments_benchmark_runs_and_both_engines_agree(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """bench_payments at a tiny size: reskontro and the baseline place the same payments."""
+    sys.path.insert(0, str(BENCH_DIR))
+    try:
+        bench_payments = importlib.import_module("bench_payments")
+    finally:
+        sys.path.remove(str(BENCH_DIR))
+    assert bench_payments.main(["--entries", "6000", "--payments", "300"]) == 0
+    assert "agree" in capsys.readouterr().out

@@ -1,8 +1,10 @@
 """Automatic matching: proposals that pair open payments with the invoices they settle.
 
-:func:`propose` looks at the ledger's open, unmatched payments and, for each,
-tries the caller's strategies in the caller's order; the first that finds
-something makes a :class:`Proposal` carrying its rule and its evidence.
+:func:`propose` looks at the ledger's open, unmatched payments and tries the
+caller's strategies in the caller's order, each in one pass over the payments
+not yet placed, so every payment that names its invoice is placed before the
+balance method spreads the rest; the strategy that finds something makes a
+:class:`Proposal` carrying its rule and its evidence.
 Nothing changes until :func:`apply` (or the caller) turns the plan into
 matches, so a clerk can review, filter or reject proposals first.
 
@@ -30,8 +32,9 @@ Rules every strategy keeps:
 * proposals of one plan never use the same invoice amount twice: each
   strategy sees what earlier proposals left.
 
-Complexity: indexing the open items is O(n) once, plus the members of the open
-matches (to find single-invoice matches a payment may join); then per payment ``kid``
+Complexity: indexing the open items is O(n) once, plus the members of the
+matches that hold open invoices (to find single-invoice matches a payment may
+join); then per payment ``kid``
 and ``amount`` are O(1) dictionary look-ups, ``balance`` walks the party's
 open invoices (O(k) for k of them, sorted once per party, O(k log k)), and
 ``document`` tests the party's k document numbers against the text, O(k·t)
@@ -70,7 +73,7 @@ import attrs
 
 from reskontro.entries import Entry, EntryKind, SubAccount
 from reskontro.exceptions import InvalidQueryError, MatchError
-from reskontro.items import Item, Status
+from reskontro.items import Item
 from reskontro.ledger import Ledger
 from reskontro.matching import allocation_order
 from reskontro.money import Money
@@ -191,13 +194,17 @@ def propose(
     open_items = ledger.open_items()
     targets: dict[SubAccount, list[_Target]] = {}
     singles: dict[str, str] = {}
-    for row in ledger.match_rows(status=Status.OPEN):
-        found = ledger.get_match(row.match_id)
+    in_matches = {
+        item.match_id
+        for item in open_items
+        if item.match_id is not None and item.entry.kind in _TARGET_KINDS
+    }
+    for match_id in in_matches:
         docs = [
-            i for i in found.entry_ids if ledger.entry(i).kind in _TARGET_KINDS
+            i for i in ledger.match_members(match_id) if ledger.entry(i).kind in _TARGET_KINDS
         ]
         if len(docs) == 1:
-            singles[docs[0]] = row.match_id
+            singles[docs[0]] = match_id
     candidates: list[Item] = []
     for item in open_items:
         entry = item.entry
@@ -222,27 +229,28 @@ def propose(
             if target.entry.reference:
                 by_kid.setdefault((sub, target.entry.reference), []).append(target)
             by_amount.setdefault((sub, target.left), []).append(target)
-    proposals: list[Proposal] = []
-    unmatched: list[str] = []
-    for item in candidates:
-        payment = item.entry
-        if item.match_id is not None or not item.is_open:
-            unmatched.append(payment.id)
-            continue
-        amount = abs(item.remaining.amount)
-        group = targets.get(payment.sub_account, [])
-        proposal = None
-        for strategy in order:
+    waiting = [item for item in candidates if item.match_id is None and item.is_open]
+    placed: dict[str, Proposal] = {}
+    # One pass per strategy over every payment still waiting: a payment that
+    # names its invoice (KID, document) is placed before any payment is
+    # spread over a party's oldest invoices by the balance method.
+    for strategy in order:
+        still: list[Item] = []
+        for item in waiting:
+            payment = item.entry
+            amount = abs(item.remaining.amount)
+            group = targets.get(payment.sub_account, [])
             chosen, evidence = _find(strategy, payment, amount, group, by_kid, by_amount)
-            if chosen:
-                proposal = _consume(strategy, payment, amount, chosen, evidence)
-                if proposal is not None:
-                    break
-        if proposal is None:
-            unmatched.append(payment.id)
-        else:
-            proposals.append(proposal)
-    return MatchPlan(proposals=tuple(proposals), unmatched=tuple(unmatched))
+            proposal = _consume(strategy, payment, amount, chosen, evidence) if chosen else None
+            if proposal is None:
+                still.append(item)
+            else:
+                placed[payment.id] = proposal
+        waiting = still
+    return MatchPlan(
+        proposals=tuple(placed[i.id] for i in candidates if i.id in placed),
+        unmatched=tuple(i.id for i in candidates if i.id not in placed),
+    )
 
 
 def _usable(targets: Sequence[_Target], payment: Entry) -> list[_Target]:

@@ -1369,6 +1369,23 @@ class Ledger:
         return self._match_view(state, state.match(match_id))
 
     @_locked
+    def match_members(self, match_id: str, *, as_of: date | None = None) -> tuple[str, ...]:
+        """The entry ids of a match, without computing its view (cheap).
+
+        Raises:
+            MatchNotFoundError: no such match.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-40"), posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"]).match_members("M1")
+        ('F-1', 'P-1')
+        """
+        return self._at(as_of).match(match_id).members
+
+    @_locked
     def match_of(self, entry_id: str, *, as_of: date | None = None) -> Match | None:
         """The live match of an entry, or ``None``.
 
