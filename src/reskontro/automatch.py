@@ -344,7 +344,8 @@ def apply(ledger: Ledger, plan: MatchPlan | Iterable[Proposal]) -> Ledger:
     """Make the proposed matches; return the new ledger (the old one is unchanged).
 
     New matches are made together with :meth:`~reskontro.Ledger.match_many`;
-    a payment for an invoice already in a match extends that match.
+    payments for invoices already in a match extend those matches together
+    (:meth:`~reskontro.Ledger.extend_many`).
 
     Raises:
         ReskontroError: a proposal no longer fits the ledger (it was changed
@@ -357,16 +358,17 @@ def apply(ledger: Ledger, plan: MatchPlan | Iterable[Proposal]) -> Ledger:
         if p.match_id is None and p.joins is None
     ]
     result = ledger.match_many(new) if new else ledger
+    extensions: list[tuple[str, tuple[str, ...]]] = []
     for proposal in proposals:
         if proposal.match_id is not None:
-            result = result.extend_match(proposal.match_id, [proposal.payment_id])
+            extensions.append((proposal.match_id, (proposal.payment_id,)))
         elif proposal.joins is not None:
-            joined = result.match_of(proposal.joins)
+            joined = result.item(proposal.joins).match_id
             if joined is None:
                 raise MatchError(
                     f"proposal for {proposal.payment_id!r} joins the match of "
                     f"{proposal.joins!r}, which the plan did not make",
                     entry_id=proposal.payment_id, field="joins", value=proposal.joins,
                 )
-            result = result.extend_match(joined.id, [proposal.payment_id])
-    return result
+            extensions.append((joined, (proposal.payment_id,)))
+    return result.extend_many(extensions) if extensions else result

@@ -459,9 +459,21 @@ class Ledger:
             store = self._writable()
             state = store.state
             with store.appending() as log:
+                postings: list[Entry] = []
                 for event in events:
+                    if type(event) is EntryPosted:
+                        # a run of postings is checked and indexed as one batch
+                        postings.append(event.entry)
+                        continue
+                    if postings:
+                        state.post_many(postings, batch=False)
+                        log.extend(postings)
+                        postings = []
                     state.apply(event, check)
                     log.append(_record(event))
+                if postings:
+                    state.post_many(postings, batch=False)
+                    log.extend(postings)
             return Ledger._make(self._local, self._options, store, len(store.log))
 
     def _writable(self) -> _Store:
@@ -689,6 +701,41 @@ class Ledger:
                 log.append(
                     state.new_match(f"M{number}", _ids(group), on, (), close_policy, check)
                 )
+        return Ledger._make(self._local, self._options, store, len(store.log))
+
+    @_locked
+    def extend_many(
+        self, extensions: Iterable[tuple[str, Iterable[str]]], *, on: date | None = None
+    ) -> Ledger:
+        """Extend many live matches at once, all or nothing: ``(match_id, entry_ids)`` pairs.
+
+        Each extension is dated *on* or, by default, as :meth:`extend_match`
+        dates it; what a match has already applied stays applied.
+
+        >>> from datetime import date
+        >>> nok = lambda a: Money(a, "NOK")
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=nok("-40"), posted=date(2026, 1, 9)),
+        ...     Entry.payment("P-2", party="1", amount=nok("-60"), posted=date(2026, 1, 20)),
+        ... ]).match(["F-1", "P-1"]).extend_many([("M1", ["P-2"])])
+        >>> ledger.get_match("M1").is_closed
+        True
+        """
+        if on is not None:
+            on = _date(on, "on")
+        check = self._options.post_against_post
+        store = self._writable()
+        state = store.state
+        with store.appending() as log:
+            for match_id, entry_ids in extensions:
+                ids = _ids(entry_ids)
+                when = on or self._default_date(
+                    state, ids, state.live_match(match_id, f"extending {match_id!r}")
+                )
+                event = EntriesMatched(match_id=match_id, entry_ids=ids, on=when, extend=True)
+                state.apply(event, check)
+                log.append(event)
         return Ledger._make(self._local, self._options, store, len(store.log))
 
     @_locked
