@@ -71,6 +71,7 @@ from typing import Final, final
 
 import attrs
 
+from reskontro._gc import paused
 from reskontro.entries import Entry, EntryKind, SubAccount
 from reskontro.exceptions import InvalidQueryError, MatchError
 from reskontro.items import Item
@@ -191,6 +192,13 @@ def propose(
         EntryNotFoundError: a named payment is not in the ledger.
     """
     order = _strategies(strategies)
+    with paused():
+        return _propose(ledger, order, payments)
+
+
+def _propose(
+    ledger: Ledger, order: tuple[Strategy, ...], payments: Iterable[str] | None
+) -> MatchPlan:
     open_items = ledger.open_items()
     targets: dict[SubAccount, list[_Target]] = {}
     singles: dict[str, str] = {}
@@ -352,6 +360,11 @@ def apply(ledger: Ledger, plan: MatchPlan | Iterable[Proposal]) -> Ledger:
             since the plan was made); the ledger given is left as it was.
     """
     proposals = plan.proposals if isinstance(plan, MatchPlan) else tuple(plan)
+    with paused():
+        return _apply(ledger, proposals)
+
+
+def _apply(ledger: Ledger, proposals: Sequence[Proposal]) -> Ledger:
     new = [
         (*p.entry_ids, p.payment_id)
         for p in proposals

@@ -43,7 +43,6 @@ Money('0.00', 'NOK')
 from __future__ import annotations
 
 import functools
-import gc
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -53,6 +52,7 @@ from typing import Any, Final, TypeAlias, TypeVar, cast, final
 
 import attrs
 
+from reskontro._gc import paused
 from reskontro._state import MatchState, State
 from reskontro.currency import check_currency, quantum
 from reskontro.entries import Entry, EntryKind, Side, SubAccount
@@ -146,7 +146,7 @@ class _Store:
         state = store.state
         log = store.log
         postings: list[Entry] = []
-        with localcontext(CONTEXT), _bulk():
+        with localcontext(CONTEXT), paused():
             for record in records:
                 if type(record) is EntryPosted:
                     record = record.entry
@@ -175,7 +175,7 @@ class _Store:
         """Append to the log all or nothing: on any error, roll back to where it was."""
         start = len(self.log)
         try:
-            with localcontext(CONTEXT), _bulk():
+            with localcontext(CONTEXT), paused():
                 yield self.log
         except BaseException:
             if len(self.log) > start:
@@ -183,23 +183,6 @@ class _Store:
             raise
 
 
-@contextmanager
-def _bulk() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a bulk operation builds objects.
-
-    A ledger's objects hold no reference cycles; without the pause, CPython
-    scans the whole growing heap again and again while a million entries or
-    matches are built (about a third of the time). The collector's previous
-    state is restored afterwards, also on error.
-    """
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.enable()
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
@@ -1180,7 +1163,7 @@ class Ledger:
             and due_from is None and due_to is None and overdue_on is None and needle is None
             and where is None and match_id is None
         )
-        with _bulk():
+        with paused():
             found = self._found(
                 state, candidates, plain, kinds, document_no, reference, currency, low, high,
                 posted_from, posted_to, needle, want_open, want_closed, due_from, due_to,

@@ -50,6 +50,7 @@ from typing import final
 
 import attrs
 
+from reskontro._gc import paused
 from reskontro.entries import DEFAULT_ACCOUNTS, Entry, EntryKind, Side, SubAccount
 from reskontro.events import EntryPosted
 from reskontro.exceptions import ReskontroError
@@ -98,6 +99,11 @@ def receipts_from(parsed: OcrFile | CamtFile) -> tuple[Receipt, ...]:
     ...     data_recipient="1", nets_date=date(2025, 1, 1), assignments=()))
     ()
     """
+    with paused():
+        return _receipts(parsed)
+
+
+def _receipts(parsed: OcrFile | CamtFile) -> tuple[Receipt, ...]:
     if isinstance(parsed, OcrFile):
         return tuple(
             Receipt(
@@ -188,6 +194,13 @@ def plan_receipts(
     Complexity: O(n) for the ledger's open invoices (indexed once by KID) plus
     O(1) per receipt.
     """
+    with paused():
+        return _plan(ledger, receipts, parties or {}, prefix)
+
+
+def _plan(
+    ledger: Ledger, receipts: Iterable[Receipt], parties: Mapping[str, str], prefix: str
+) -> ReceiptPlan:
     local = ledger.local_currency
     by_kid: dict[str, SubAccount] = {}
     ambiguous: set[str] = set()
@@ -197,7 +210,7 @@ def plan_receipts(
             found = by_kid.setdefault(reference, item.sub_account)
             if found != item.sub_account:
                 ambiguous.add(reference)
-    mapping = dict(parties or {})
+    mapping = parties
     entries: list[Entry] = []
     unresolved: list[Unresolved] = []
     duplicates: list[Receipt] = []

@@ -49,6 +49,7 @@ from typing import Final, final
 
 import attrs
 
+from reskontro._gc import paused
 from reskontro.exceptions import FileFormatError
 
 __all__ = ["OcrAssignment", "OcrFile", "OcrPayment", "parse_ocr"]
@@ -467,4 +468,5 @@ def parse_ocr(data: str | bytes) -> OcrFile:
 
     Complexity: one pass, O(records).
     """
-    return _Parser(data).parse()
+    with paused():
+        return _Parser(data).parse()
