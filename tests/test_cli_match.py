@@ -109,18 +109,19 @@ def test_bad_files_and_arguments_exit_non_zero(
     assert not (tmp_path / "x.json").exists()
 
 
-def test_the_input_ledger_is_not_overwritten_without_overwrite(
-    ledger_file: Path, ocr_file: Path, capsys: pytest.CaptureFixture[str]
+def test_the_input_ledger_is_replaced_only_when_out_names_it(
+    ledger_file: Path, ocr_file: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--out naming the input ledger needs --overwrite."""
+    """A failed run leaves the input ledger as it was; --out naming it replaces it."""
     before = ledger_file.read_text(encoding="utf-8")
-    code, _, err = run(capsys, "--ledger", str(ledger_file), "--ocr", str(ocr_file),
-                       "--out", str(ledger_file))
-    assert code == 2
-    assert "--overwrite" in err
+    (tmp_path / "bad.ocr").write_text("garbage\n", encoding="latin-1")
+    code, _, _ = run(capsys, "--ledger", str(ledger_file), "--ocr", str(tmp_path / "bad.ocr"),
+                     "--out", str(ledger_file))
+    assert code == 1
     assert ledger_file.read_text(encoding="utf-8") == before
     assert run(capsys, "--ledger", str(ledger_file), "--ocr", str(ocr_file),
-               "--out", str(ledger_file), "--overwrite")[0] == 0
+               "--out", str(ledger_file))[0] == 0
+    assert ledger_file.read_text(encoding="utf-8") != before
 
 
 def test_a_ledger_file_that_is_not_json_is_refused(

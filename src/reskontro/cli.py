@@ -16,7 +16,7 @@ Commands
     Imports a bank file's payments into a saved ledger, matches them
     automatically (``--strategies kid,document,balance``), writes the new
     ledger and prints a summary. The input ledger is never overwritten
-    unless ``--out`` names it and ``--overwrite`` is given. Exit code 2 for a
+    unless ``--out`` names it. Exit code 2 for a
     file that cannot be read or written, 1 for one that is invalid.
 
 ``reskontro --version``
@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
@@ -391,10 +390,6 @@ def _run_match(args: argparse.Namespace) -> str:
     from reskontro.formats import parse_camt054, parse_ocr
     from reskontro.receipts import plan_receipts, receipts_from
 
-    if os.path.abspath(args.out) == os.path.abspath(args.ledger) and not args.overwrite:
-        raise _FileAccessError(
-            f"--out {args.out!r} is the input ledger; pass --overwrite to replace it"
-        )
     try:
         document = json.loads(_read(args.ledger, "ledger file"))
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
@@ -495,7 +490,7 @@ def build_parser() -> argparse.ArgumentParser:
             "the payment's KID, or from --parties), match them automatically, write the "
             "new ledger to --out and print a summary. A file imported before is "
             "recognised and nothing is posted twice. The input ledger is never "
-            "overwritten unless --out names it and --overwrite is given."
+            "overwritten unless --out names it."
         ),
     )
     match.add_argument("--ledger", required=True, metavar="LEDGER.json",
@@ -509,9 +504,8 @@ def build_parser() -> argparse.ArgumentParser:
     match.add_argument("--parties", metavar="MAP.json",
                        help="JSON object mapping KIDs or payer accounts to party numbers")
     match.add_argument("--out", required=True, metavar="NEW.json",
-                       help="where to write the new ledger")
-    match.add_argument("--overwrite", action="store_true",
-                       help="allow --out to be the input ledger file")
+                       help="where to write the new ledger (the input ledger is replaced "
+                            "only if this names it)")
     match.set_defaults(run=_run_match)
     return parser
 
