@@ -34,9 +34,11 @@ __all__ = [
     "InvalidEventError",
     "InvalidKidError",
     "InvalidQueryError",
+    "InvalidRateError",
     "MatchDateError",
     "MatchError",
     "MatchNotFoundError",
+    "MissingRateError",
     "NotMatchedError",
     "OverallocationError",
     "PostAgainstPostError",
@@ -168,6 +170,14 @@ class InvalidQueryError(ReskontroError, ValueError):
 
     Raised instead of quietly finding nothing.
     """
+
+
+class MissingRateError(ReskontroError, LookupError):
+    """No exchange rate for a currency on or before a date."""
+
+
+class InvalidRateError(ReskontroError, ValueError):
+    """An exchange rate is zero, negative, not an exact number, or badly dated."""
 
 
 class MatchError(ReskontroError, ValueError):

@@ -1,0 +1,158 @@
+"""Exchange rates: a caller-supplied table, local units per one foreign unit.
+
+reskontro never fetches a rate. The caller gives a :class:`RateTable` of
+``(currency, date) -> rate`` rows, each rate the number of **local currency
+units per one unit of the foreign currency** (the Norwegian convention:
+EUR 1 = NOK 11.50 is the rate ``11.50`` for EUR). A look-up takes the last
+rate on or before the date asked for, and the local currency's own rate is 1.
+
+>>> from datetime import date
+>>> from decimal import Decimal
+>>> rates = RateTable("NOK", {("EUR", date(2026, 1, 2)): "11.00",
+...                           ("EUR", date(2026, 2, 2)): "11.50"})
+>>> rates.rate("EUR", date(2026, 1, 31)), rates.rate("NOK", date(2026, 1, 31))
+(Decimal('11.00'), Decimal('1'))
+>>> rates.to_local(Money("1000", "EUR"), date(2026, 2, 10))
+Money('11500.00', 'NOK')
+>>> rates.rate("EUR", date(2025, 12, 31))
+Traceback (most recent call last):
+...
+reskontro.exceptions.MissingRateError: no EUR rate on or before 2025-12-31
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Iterable, Mapping
+from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from typing import final
+
+from reskontro.currency import check_currency, quantum
+from reskontro.exceptions import InvalidRateError, MissingRateError
+from reskontro.money import CONTEXT, Money, parse_amount
+
+__all__ = ["RateTable"]
+
+
+@final
+class RateTable:
+    """An immutable table of exchange rates into one local currency.
+
+    Args:
+        local_currency: the currency rates convert into (e.g. ``"NOK"``).
+        rates: ``{(currency, date): rate}`` or ``(currency, date, rate)`` rows;
+            a rate is a positive exact number (``Decimal``, ``int`` or string).
+
+    Raises:
+        UnknownCurrencyError: a currency code is not known.
+        InvalidRateError: a rate is zero, negative, a float or not a number,
+            or a date is not a ``datetime.date``.
+    """
+
+    __slots__ = ("_dates", "_local", "_rates")
+
+    def __init__(
+        self,
+        local_currency: str,
+        rates: Mapping[tuple[str, date], Decimal | int | str]
+        | Iterable[tuple[str, date, Decimal | int | str]] = (),
+    ) -> None:
+        self._local = check_currency(local_currency)
+        rows = (
+            [(c, d, r) for (c, d), r in rates.items()]
+            if isinstance(rates, Mapping)
+            else list(rates)
+        )
+        table: dict[str, dict[date, Decimal]] = {}
+        for currency, day, value in rows:
+            code = check_currency(currency)
+            if not isinstance(day, date) or isinstance(day, datetime):
+                raise InvalidRateError(
+                    f"the date of a {code} rate must be a datetime.date, got {day!r}",
+                    field="date", value=day,
+                )
+            try:
+                rate = parse_amount(value, field="rate")
+            except ValueError:
+                raise InvalidRateError(
+                    f"the {code} rate of {day} must be an exact number, got {value!r}",
+                    field="rate", value=value,
+                ) from None
+            if rate <= 0:
+                raise InvalidRateError(
+                    f"the {code} rate of {day} must be positive, got {rate}",
+                    field="rate", value=value,
+                )
+            table.setdefault(code, {})[day] = rate
+        self._rates = {code: [by_day[d] for d in sorted(by_day)] for code, by_day in table.items()}
+        self._dates = {code: sorted(by_day) for code, by_day in table.items()}
+
+    @property
+    def local_currency(self) -> str:
+        """The currency the rates convert into."""
+        return self._local
+
+    def __repr__(self) -> str:
+        rows = [
+            (code, day, rate)
+            for code in sorted(self._rates)
+            for day, rate in zip(self._dates[code], self._rates[code], strict=True)
+        ]
+        return f"RateTable({self._local!r}, {rows!r})"
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, RateTable):
+            return NotImplemented
+        return (self._local, self._dates, self._rates) == (
+            other._local, other._dates, other._rates,
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._local, tuple(sorted(self._dates))))
+
+    def rate(self, currency: str, on: date) -> Decimal:
+        """Local units per one unit of *currency*: the last rate on or before *on*.
+
+        Raises:
+            MissingRateError: no rate for *currency* on or before *on*.
+            UnknownCurrencyError: *currency* is not known.
+        """
+        code = check_currency(currency)
+        if code == self._local:
+            return Decimal(1)
+        dates = self._dates.get(code, [])
+        position = bisect_right(dates, on)
+        if position == 0:
+            raise MissingRateError(
+                f"no {code} rate on or before {on}", field="rate", value=(code, on)
+            )
+        return self._rates[code][position - 1]
+
+    def to_local(self, amount: Money, on: date) -> Money:
+        """*amount* in local currency at the rate of *on*, rounded to the local minor unit.
+
+        Raises:
+            MissingRateError: no rate for the amount's currency on or before *on*.
+        """
+        rate = self.rate(amount.currency, on)
+        value = CONTEXT.multiply(amount.amount, rate).quantize(
+            quantum(self._local), rounding=ROUND_HALF_EVEN, context=CONTEXT
+        )
+        return Money._of(value, self._local)
+
+    def with_rate(self, currency: str, on: date, rate: Decimal | int | str) -> RateTable:
+        """A new table with one more (or a replaced) rate; this one is unchanged.
+
+        >>> from datetime import date
+        >>> RateTable("NOK").with_rate("SEK", date(2026, 1, 2), "0.98").rate(
+        ...     "SEK", date(2026, 1, 5))
+        Decimal('0.98')
+        """
+        rows = {
+            (code, day): value
+            for code in self._rates
+            for day, value in zip(self._dates[code], self._rates[code], strict=True)
+        }
+        rows[(currency, on)] = parse_amount(rate, field="rate")
+        return RateTable(self._local, rows)
