@@ -21,7 +21,14 @@ from reskontro import (
     Side,
 )
 from reskontro.rates import RateTable
-from reskontro.settlement import FxAccounts, plan_settlement
+from reskontro.settlement import (
+    FxAccounts,
+    dissolve_settled,
+    fx_entries,
+    fx_report,
+    plan_settlement,
+    remove_settled,
+)
 
 
 def eur(amount: str) -> Money:
@@ -263,3 +270,63 @@ def test_receivable_and_payable_are_mirror_images(
     _, receivable, _ = settle_in_parts(Side.RECEIVABLE, invoice, booked_rate, parts)
     _, payable, _ = settle_in_parts(Side.PAYABLE, invoice, booked_rate, parts)
     assert payable == -receivable
+
+
+def test_dissolving_a_settled_match_nets_its_fx_to_zero() -> None:
+    """Dissolve: members back to their original remaining, FX entries reversed and closed."""
+    ledger = customer("-1000", "-11500")
+    settled = plan_settlement(ledger, "K-1", on=PAID).apply(ledger)
+    undone = dissolve_settled(settled, "K-1", on=date(2026, 3, 1))
+    assert undone.item("F-1").remaining_local == nok("11000")
+    assert undone.item("P-1").remaining_local == nok("-11500")
+    assert undone.open_items().ids == ("F-1", "P-1")
+    assert fx_report(undone, INVOICED, date(2026, 12, 31))["net"] == nok("0")
+    assert len(settled.history("K-1-FX1")) == 2  # posted, matched: the original stays
+    assert undone.item("K-1-FX1").match_id is not None  # matched with its storno
+
+
+def test_removing_a_payment_from_a_settled_match_trues_it_up_again() -> None:
+    """Remove the payment of a settled partial match: the realized agio is reversed."""
+    ledger = customer("-400", "-4600")
+    settled = plan_settlement(ledger, "K-1", on=PAID).apply(ledger)
+    removed, plan = remove_settled(settled, "P-1", on=date(2026, 3, 1))
+    assert plan.difference == nok("-200")
+    assert removed.item("F-1").remaining_local == nok("11000")
+    assert removed.get_match("K-1").outstanding_local == nok("11000")
+    assert fx_report(removed, INVOICED, date(2026, 12, 31)) == {
+        "gain": nok("200"), "loss": nok("-200"), "net": nok("0"),
+    }
+    assert [e.id for e in fx_entries(removed, "K-1")] == ["K-1-FX1", "K-1-FX2"]
+
+
+def test_fx_report_counts_a_period() -> None:
+    """The report sums realized gains and losses booked in the period only."""
+    ledger = customer("-1000", "-11500")
+    settled = plan_settlement(ledger, "K-1", on=PAID).apply(ledger)
+    assert fx_report(settled, date(2026, 2, 1), date(2026, 2, 28))["gain"] == nok("500")
+    assert fx_report(settled, date(2026, 3, 1), date(2026, 3, 31))["gain"] == nok("0")
+    assert fx_report(settled, date(2026, 2, 1), date(2026, 2, 28),
+                     as_of=date(2026, 2, 1))["net"] == nok("0")
+
+
+@given(
+    st.integers(100, 10_000_000),
+    st.decimals(min_value="5", max_value="15", places=4),
+    st.lists(st.decimals(min_value="5", max_value="15", places=4), min_size=1, max_size=4),
+)
+def test_dissolve_after_partial_settlements_nets_fx_to_zero(
+    cents: int, booked_rate: Decimal, rates: list[Decimal]
+) -> None:
+    """Settled in parts, then dissolved: FX nets to zero and every member is whole again."""
+    invoice = Money.of_minor(cents, "EUR")
+    parts = list(zip(invoice.split(len(rates)), rates, strict=True))
+    ledger, _, _ = settle_in_parts(Side.RECEIVABLE, invoice, booked_rate, parts)
+    undone = dissolve_settled(ledger, "K-1", on=date(2026, 6, 1))
+    assert fx_report(undone, INVOICED, date(2026, 12, 31))["net"] == nok("0")
+    for item in undone.items():
+        if item.kind in (EntryKind.INVOICE, EntryKind.PAYMENT):
+            assert item.match_id is None
+            assert item.remaining_local == item.amount_local
+    documents = [i for i in undone.items() if i.kind in (EntryKind.INVOICE, EntryKind.PAYMENT)]
+    # the FX entries and their reversals cancel (each booked against 8060 / 8160)
+    assert undone.balance().local == Money.sum((i.amount_local for i in documents), "NOK")

@@ -64,7 +64,16 @@ from reskontro.exceptions import MatchError
 from reskontro.ledger import Ledger
 from reskontro.money import CONTEXT, Money
 
-__all__ = ["FxAccounts", "GlPosting", "SettlementPlan", "plan_settlement"]
+__all__ = [
+    "FxAccounts",
+    "GlPosting",
+    "SettlementPlan",
+    "dissolve_settled",
+    "fx_entries",
+    "fx_report",
+    "plan_settlement",
+    "remove_settled",
+]
 
 
 @final
@@ -193,3 +202,92 @@ def plan_settlement(
               GlPosting(account=sub.account, credit=size))
     )
     return SettlementPlan(match_id=match_id, difference=amount, entry=entry, postings=postings)
+
+
+_FX_KINDS = (EntryKind.FX_GAIN, EntryKind.FX_LOSS)
+
+
+def fx_entries(ledger: Ledger, match_id: str, *, as_of: date | None = None) -> tuple[Entry, ...]:
+    """The FX gain and loss entries of a match (its realized differences and their reversals).
+
+    >>> fx_entries(Ledger("NOK").post(Entry.fx_gain("A-1", party="1",
+    ...     amount_local=Money("5", "NOK"), currency="EUR", posted=date(2026, 1, 2))).match(
+    ...     ["A-1"], match_id="K-1"), "K-1")[0].id
+    'A-1'
+    """
+    members = ledger.match_members(match_id, as_of=as_of)
+    return tuple(
+        entry for entry in (ledger.entry(i, as_of=as_of) for i in members)
+        if entry.kind in _FX_KINDS
+    )
+
+
+def dissolve_settled(ledger: Ledger, match_id: str, *, on: date) -> Ledger:
+    """Dissolve a settled match and reverse its FX entries, dated *on*.
+
+    Every member is back to its original remaining amount, and each FX entry
+    is matched with its counter-entry (storno), so the match's realized
+    differences net to zero; the originals stay in the history.
+
+    Raises:
+        MatchNotFoundError, MatchError: as :meth:`Ledger.dissolve`.
+    """
+    fx = fx_entries(ledger, match_id)
+    result = ledger.dissolve(match_id, on=on)
+    for entry in fx:
+        result = result.reverse(entry.id, on=on)
+    return result
+
+
+def remove_settled(
+    ledger: Ledger, entry_id: str, *, on: date, accounts: FxAccounts | None = None
+) -> tuple[Ledger, SettlementPlan]:
+    """Remove an entry from a settled match and true the match up again, dated *on*.
+
+    Removing a payment changes what the match has settled; the realized
+    difference is computed again by the same rule and its change is booked
+    as a new FX entry (normally the reverse of what the payment had
+    realized). Returns the new ledger and the settlement plan that was applied.
+
+    Raises:
+        NotMatchedError, MatchDateError: as :meth:`Ledger.remove_from_match`.
+    """
+    match_id = ledger.item(entry_id).match_id
+    removed = ledger.remove_from_match(entry_id, on=on)  # NotMatchedError when unmatched
+    if match_id is None or not removed.get_match(match_id).is_live:
+        nothing = Money.zero(ledger.local_currency)
+        return removed, SettlementPlan(
+            match_id=match_id or "", difference=nothing, entry=None, postings=()
+        )
+    plan = plan_settlement(removed, match_id, on=on, accounts=accounts)
+    return plan.apply(removed), plan
+
+
+def fx_report(
+    ledger: Ledger, start: date, end: date, *, as_of: date | None = None
+) -> dict[str, Money]:
+    """Realized exchange gains and losses booked from *start* to *end* (inclusive).
+
+    Returns ``{"gain": ..., "loss": ..., "net": ...}`` in local currency (a
+    loss is negative). Reversals count with their own sign, so a gain that
+    was undone nets to zero.
+
+    >>> fx_report(Ledger("NOK"), date(2026, 1, 1), date(2026, 12, 31))["net"]
+    Money('0.00', 'NOK')
+    """
+    gain = loss = Decimal(0)
+    found = ledger.search(
+        kind=list(_FX_KINDS), posted_from=start, posted_to=end, as_of=as_of
+    )
+    for item in found:
+        if item.kind is EntryKind.FX_GAIN:
+            gain = CONTEXT.add(gain, item.entry.value_local)
+        else:
+            loss = CONTEXT.add(loss, item.entry.value_local)
+    local = ledger.local_currency
+    q = quantum(local)
+    return {
+        "gain": Money._of(gain.quantize(q), local),
+        "loss": Money._of(loss.quantize(q), local),
+        "net": Money._of(CONTEXT.add(gain, loss).quantize(q), local),
+    }
