@@ -13,6 +13,7 @@ from reskontro import (
     ClosePolicy,
     Entry,
     EntryKind,
+    InvalidEntryError,
     InvalidRateError,
     Ledger,
     MatchError,
@@ -330,3 +331,41 @@ def test_dissolve_after_partial_settlements_nets_fx_to_zero(
     documents = [i for i in undone.items() if i.kind in (EntryKind.INVOICE, EntryKind.PAYMENT)]
     # the FX entries and their reversals cancel (each booked against 8060 / 8160)
     assert undone.balance().local == Money.sum((i.amount_local for i in documents), "NOK")
+
+
+def test_an_entry_booked_from_a_rate_table_keeps_its_rate() -> None:
+    """rates= books a foreign amount at the posting date's rate and records the rate."""
+    rates = RateTable("NOK", [("EUR", date(2026, 1, 1), "11.2345")])
+    entry = Entry.invoice("F-1", party="9", amount=eur("1000"), posted=INVOICED, rates=rates)
+    assert (entry.amount_local, entry.rate) == (nok("11234.50"), Decimal("11.2345"))
+    local = Entry.invoice("F-2", party="9", amount=nok("10"), posted=INVOICED, rates=rates)
+    assert (local.amount_local, local.rate) == (nok("10"), None)
+    explicit = Entry.invoice("F-3", party="9", amount=eur("10"), amount_local=nok("115"),
+                             rate=Decimal("11.50"), posted=INVOICED)
+    assert explicit.rate == Decimal("11.50")
+    assert explicit.reversed("F-3-R", posted=PAID).rate == Decimal("11.50")
+
+
+def test_booking_from_rates_refuses_what_it_cannot_do() -> None:
+    """Rates together with an explicit local amount, or no rate for the date, are refused."""
+    rates = RateTable("NOK", [("EUR", date(2026, 1, 1), "11")])
+    with pytest.raises(InvalidEntryError, match="not both"):
+        Entry.invoice("F-1", party="9", amount=eur("1"), amount_local=nok("11"),
+                      posted=INVOICED, rates=rates)
+    with pytest.raises(MissingRateError):
+        Entry.invoice("F-1", party="9", amount=eur("1"), posted=date(2025, 12, 1), rates=rates)
+    with pytest.raises(InvalidEntryError, match="rate"):
+        Entry(id="F-1", side=Side.RECEIVABLE, party="9", account="1500",
+              kind=EntryKind.INVOICE, amount=eur("1"), amount_local=nok("11"),
+              posted=INVOICED, document_date=INVOICED, rate=Decimal("-1"))
+
+
+def test_the_rate_survives_serialization() -> None:
+    """An entry's rate goes through to_dict / JSON / from_dict unchanged."""
+    import json
+
+    from reskontro.serialization import entry_from_dict, entry_to_dict
+
+    rates = RateTable("NOK", [("EUR", date(2026, 1, 1), "11.2345")])
+    entry = Entry.invoice("F-1", party="9", amount=eur("1000"), posted=INVOICED, rates=rates)
+    assert entry_from_dict(json.loads(json.dumps(entry_to_dict(entry)))) == entry

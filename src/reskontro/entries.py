@@ -62,7 +62,8 @@ from typing import Any, Final, NamedTuple, TypedDict, Unpack, final
 import attrs
 
 from reskontro.exceptions import InvalidEntryError, WrongSignError
-from reskontro.money import Money
+from reskontro.money import Money, parse_amount
+from reskontro.rates import RateTable
 
 __all__ = [
     "DEFAULT_ACCOUNTS",
@@ -213,9 +214,16 @@ class CommonOptions(TypedDict, total=False):
 
 
 class EntryOptions(CommonOptions, total=False):
-    """Optional fields of the named constructors that take a transaction amount."""
+    """Optional fields of the named constructors that take a transaction amount.
+
+    ``rates`` (a :class:`~reskontro.rates.RateTable`) books a foreign amount at
+    the rate of the posting date: ``amount_local`` and ``rate`` are then
+    computed. ``rate`` alone records the rate of an explicit ``amount_local``.
+    """
 
     amount_local: Money
+    rate: Decimal | None
+    rates: RateTable
 
 
 def _check_text(entry_id: Any, name: str, value: object, *, optional: bool) -> None:
@@ -281,6 +289,8 @@ class Entry:
         disputed: the claim is disputed (no dunning).
         factored: the claim is sold to a factoring company.
         excluded_from_collection: not to be sent to collection or export.
+        rate: the exchange rate the entry was booked at (local units per one
+            foreign unit), when known; ``None`` for local-currency entries.
         reverses: for a counter-entry (storno), the id of the entry it
             reverses. A counter-entry keeps the kind of the original and has
             the opposite sign, so the sign rule is inverted for it.
@@ -323,6 +333,7 @@ class Entry:
     factored: bool = False
     excluded_from_collection: bool = False
     reverses: str | None = None
+    rate: Decimal | None = None
     sub_account: SubAccount = attrs.field(init=False, eq=False, hash=False)
 
     def __init__(
@@ -345,6 +356,7 @@ class Entry:
         factored: bool = False,
         excluded_from_collection: bool = False,
         reverses: str | None = None,
+        rate: Decimal | None = None,
         currency: str | None = None,
         value: Decimal | None = None,
         local_currency: str | None = None,
@@ -377,6 +389,7 @@ class Entry:
         _SET_FACTORED(self, factored)
         _SET_EXCLUDED(self, excluded_from_collection)
         _SET_REVERSES(self, reverses)
+        _SET_RATE(self, rate)
         self._validate()
 
     @property
@@ -407,6 +420,7 @@ class Entry:
             and (self.document_no is None or type(self.document_no) is str)
             and (self.reference is None or type(self.reference) is str)
             and (self.reverses is None or type(self.reverses) is str)
+            and (self.rate is None or (type(self.rate) is Decimal and self.rate > 0))
             and type(self.text) is str
             and type(self.disputed) is bool
             and type(self.factored) is bool
@@ -460,6 +474,13 @@ class Entry:
         _check_text(entry_id, "document_no", self.document_no, optional=True)
         _check_text(entry_id, "reference", self.reference, optional=True)
         _check_text(entry_id, "reverses", self.reverses, optional=True)
+        if self.rate is not None and not (
+            isinstance(self.rate, Decimal) and self.rate.is_finite() and self.rate > 0
+        ):
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: rate must be a positive Decimal, got {self.rate!r}",
+                entry_id=entry_id, field="rate", value=self.rate,
+            )
         if self.text is None:
             _set(self, "text", "")
         _check_text(entry_id, "text", self.text, optional=not self.text)
@@ -545,6 +566,8 @@ class Entry:
         )
         if self.reverses is not None:
             parts.append(f"reverses={self.reverses!r}")
+        if self.rate is not None:
+            parts.append(f"rate={self.rate!r}")
         return f"Entry({', '.join(parts)})"
 
     @property
@@ -621,7 +644,20 @@ class Entry:
         _SET_PARTY(entry, party)
         _SET_ACCOUNT(entry, get("account") or _DEFAULT_ACCOUNT.get(side, ""))
         _SET_KIND(entry, kind)
-        _set_amounts(entry, amount, get("amount_local") or amount)
+        rates = fields.get("rates")
+        rate = fields.get("rate")
+        amount_local = fields.get("amount_local")
+        if rates is not None:
+            if amount_local is not None or rate is not None:
+                raise InvalidEntryError(
+                    f"entry {id!r}: give rates, or amount_local (and rate), not both",
+                    entry_id=id, field="rates", value=rates,
+                )
+            if type(amount) is Money and amount.currency != rates.local_currency:
+                rate = rates.rate(amount.currency, posted)
+                amount_local = rates.to_local(amount, posted)
+        _set_amounts(entry, amount, amount_local or amount)
+        _SET_RATE(entry, None if rate is None else parse_amount(rate, field="rate", entry_id=id))
         _SET_POSTED(entry, posted)
         _SET_DOCUMENT_DATE(entry, get("document_date") or posted)
         _SET_DUE(entry, get("due"))
@@ -838,6 +874,7 @@ class Entry:
             factored=self.factored,
             excluded_from_collection=self.excluded_from_collection,
             reverses=self.id,
+            rate=self.rate,
         )
 
 
@@ -900,6 +937,7 @@ _SET_DISPUTED = _slot_setter("disputed")
 _SET_FACTORED = _slot_setter("factored")
 _SET_EXCLUDED = _slot_setter("excluded_from_collection")
 _SET_REVERSES = _slot_setter("reverses")
+_SET_RATE = _slot_setter("rate")
 
 #: Kinds whose transaction amount may be zero while the local amount is not.
 _LOCAL_ONLY_KINDS: Final = frozenset(

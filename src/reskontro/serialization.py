@@ -31,6 +31,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from datetime import date
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Final, TypeVar
 
 from reskontro.entries import Entry, EntryKind, Side
@@ -45,7 +46,7 @@ from reskontro.events import (
 )
 from reskontro.exceptions import ReskontroError, SerializationError
 from reskontro.matching import Allocation, ClosePolicy, PostAgainstPost
-from reskontro.money import Money
+from reskontro.money import Money, parse_amount
 
 if TYPE_CHECKING:
     from reskontro.ledger import Ledger
@@ -105,6 +106,8 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
     }
     if entry.reverses is not None:
         data["reverses"] = entry.reverses
+    if entry.rate is not None:
+        data["rate"] = str(entry.rate)
     return data
 
 
@@ -212,9 +215,22 @@ def entry_from_dict(data: Mapping[str, Any], *, path: str = "entry") -> Entry:
             factored=bool(r.get("factored", bool, optional=True)),
             excluded_from_collection=bool(r.get("excluded_from_collection", bool, optional=True)),
             reverses=r.get("reverses", str, optional=True),
+            rate=_rate(r),
         ),
         path,
     )
+
+
+def _rate(r: _Reader) -> Decimal | None:
+    text = r.get("rate", str, optional=True)
+    if text is None:
+        return None
+    try:
+        return parse_amount(text, field="rate")
+    except ReskontroError:
+        raise SerializationError(
+            f"{r.path}.rate: {text!r} is not a decimal number", field=f"{r.path}.rate", value=text
+        ) from None
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
