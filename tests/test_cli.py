@@ -103,7 +103,7 @@ def test_balances_table_is_aligned(capsys: pytest.CaptureFixture[str]) -> None:
     out = demo_output(capsys)
     header, rows = table_after(out, "3. Balances per sub-account", "Balance")
     end = header.index("Balance") + len("Balance")
-    assert len(rows) == 5
+    assert len(rows) == 6
     assert all(row[end - 1].isdigit() for row in rows)
 
 

@@ -43,11 +43,11 @@ def test_demo_is_built_the_same_every_time(ledger: Ledger) -> None:
     assert build_demo_ledger() == ledger
 
 
-def test_demo_has_four_customers_and_one_supplier(ledger: Ledger) -> None:
-    """The customer side has four parties, the supplier side one, all named."""
+def test_demo_has_five_customers_and_one_supplier(ledger: Ledger) -> None:
+    """The customer side has five parties (one in EUR), the supplier side one, all named."""
     assert ledger.parties(side=Side.RECEIVABLE) == tuple(sorted(CUSTOMERS))
     assert ledger.parties(side=Side.PAYABLE) == tuple(SUPPLIERS)
-    assert len(CUSTOMERS) == 4
+    assert len(CUSTOMERS) == 5
     assert set(ledger.parties()) == set(PARTY_NAMES)
     assert ledger.local_currency == LOCAL_CURRENCY == "NOK"
 
@@ -67,7 +67,7 @@ def test_supplier_entries_follow_the_payable_sign_convention(ledger: Ledger) -> 
 def test_every_invoice_has_a_due_date_and_a_valid_mod10_kid(ledger: Ledger) -> None:
     """Invoices carry due dates and KIDs whose MOD10 (Luhn) check digit is right."""
     invoices = ledger.search(kind=EntryKind.INVOICE)
-    assert len(invoices) == 8
+    assert len(invoices) == 9
     for item in invoices:
         assert item.entry.due is not None
         assert item.entry.reference is not None
@@ -79,7 +79,7 @@ def test_customer_payments_quote_the_kid_of_an_invoice_of_the_same_customer(
 ) -> None:
     """Each customer payment's reference is the KID of one of that customer's invoices."""
     payments = ledger.search(kind=EntryKind.PAYMENT, side=Side.RECEIVABLE)
-    assert len(payments) == 4
+    assert len(payments) == 6
     for payment in payments:
         found = ledger.search(kind=EntryKind.INVOICE, reference=payment.entry.reference)
         assert [item.party for item in found] == [payment.party]
@@ -165,7 +165,7 @@ def test_as_of_view_differs_from_today_as_stated(ledger: Ledger) -> None:
     """On 31.01.2026 F-1005 was open, F-1004 was in M4 with 625 left and F-1007 did not exist."""
     then = {item.id: item for item in ledger.open_items(as_of=AS_OF)}
     now = {item.id: item for item in ledger.open_items()}
-    assert set(then) == {"F-1002", "F-1004", "F-1005", "P-4", "LF-5502"}
+    assert set(then) == {"F-1002", "F-1004", "F-1005", "F-1008", "P-4", "LF-5502"}
     assert set(now) == {"F-1002", "F-1004", "F-1007", "P-4", "LF-5502"}
     assert (then["F-1004"].remaining, then["F-1004"].match_id) == (nok("625"), "M4")
     assert (now["F-1004"].remaining, now["F-1004"].match_id) == (nok("3125"), None)
@@ -188,10 +188,12 @@ def test_balances_per_party_are_the_expected_numbers(ledger: Ledger) -> None:
         (Side.RECEIVABLE, "10002"): Decimal("3000.00"),
         (Side.RECEIVABLE, "10003"): Decimal("-500.00"),
         (Side.RECEIVABLE, "10004"): Decimal("3125.00"),
+        (Side.RECEIVABLE, "10005"): Decimal("0.00"),
         (Side.PAYABLE, "20001"): Decimal("-2500.00"),
     }
     assert ledger.balance(side=Side.RECEIVABLE).local == nok("10000")
-    assert ledger.balance(side=Side.RECEIVABLE, as_of=AS_OF).local == nok("5625")
+    # on 31.01 Hansa still owed EUR 800, carried at 11,40: NOK 9 120
+    assert ledger.balance(side=Side.RECEIVABLE, as_of=AS_OF).local == nok("14745")
 
 
 def test_balance_is_the_sum_of_remaining_open_amounts(ledger: Ledger) -> None:
@@ -212,3 +214,18 @@ def test_names_are_read_only(ledger: Ledger) -> None:
     """The exported name tables cannot be changed by a caller."""
     with pytest.raises(TypeError):
         PARTY_NAMES["99999"] = "Someone"  # type: ignore[index]
+
+
+def test_the_eur_customer_realizes_agio_then_disagio(ledger: Ledger) -> None:
+    """EUR 2 000 at 11,40 paid 1 200 at 11,55 and 800 at 11,30: +180, -80, closed."""
+    from reskontro.settlement import fx_entries, fx_report
+
+    assert ledger.entry("F-1008").amount_local == nok("22800")
+    assert [(e.id, e.amount_local) for e in fx_entries(ledger, "M7")] == [
+        ("M7-FX1", nok("180")), ("M7-FX2", nok("-80")),
+    ]
+    assert ledger.get_match("M7").is_closed
+    then = ledger.item("F-1008", as_of=AS_OF)
+    assert (str(then.remaining), then.remaining_local) == ("800.00 EUR", nok("9120"))
+    report = fx_report(ledger, date(2026, 1, 1), LAST_EVENT)
+    assert report["net"] == nok("100")  # paid 13 860 + 9 040 for NOK 22 800 booked

@@ -59,10 +59,10 @@ def test_corrections_shows_all_four_ways(capsys: pytest.CaptureFixture[str]) -> 
 def test_serialize_round_trips_the_demo_ledger(capsys: pytest.CaptureFixture[str]) -> None:
     """The serialize example gets equal ledgers back from JSON and from an event log."""
     out = run_example("serialize.py", capsys)
-    assert "schema 'reskontro.ledger', version 1, 23 events" in out
+    assert "schema 'reskontro.ledger', version 1, 32 events" in out
     assert "loaded == original: True" in out
     assert "same open items as of 2026-01-31: True" in out
-    assert "replayed from 23 log rows == original: True" in out
+    assert "replayed from 32 log rows == original: True" in out
     assert "customer 10003 / 1500: -500.00 NOK" in out
 
 

@@ -7,7 +7,7 @@ computes values; the functions here turn them into plain-text tables and
 Commands
 --------
 ``reskontro demo``
-    Builds the demo ledger of :mod:`reskontro.demo` (four customers and one
+    Builds the demo ledger of :mod:`reskontro.demo` (five customers and one
     supplier in NOK) and prints its open items, matches, balances, the
     corrections kept in its history, and its open items as of an earlier
     date.
@@ -48,7 +48,7 @@ from babel.numbers import format_decimal
 
 from reskontro.currency import minor_units
 from reskontro.demo import AS_OF, LAST_EVENT, PARTY_NAMES, build_demo_ledger
-from reskontro.entries import DEFAULT_ACCOUNTS, Side
+from reskontro.entries import DEFAULT_ACCOUNTS, EntryKind, Side
 from reskontro.events import DueDateChanged, EntryReversed, EntryUnmatched, MatchDissolved
 from reskontro.exceptions import ReskontroError
 from reskontro.items import Item
@@ -364,8 +364,32 @@ def render_demo(
         *_items_tables(ledger, names, as_of),
         f"Changed between {_day(as_of)} and {_day(today)}:",
         *_changes(ledger, as_of),
+        "",
+        *_heading("6. Exchange differences (agio and disagio)"),
+        "Foreign items settled at other rates than they were booked at: each",
+        "settled share realizes its difference in NOK (gain +, loss -).",
+        "",
+        *_fx_lines(ledger, today),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _fx_lines(ledger: Ledger, today: date) -> list[str]:
+    from reskontro.settlement import fx_report
+
+    fx = ledger.search(kind=[EntryKind.FX_GAIN, EntryKind.FX_LOSS])
+    out = [
+        f"  {_day(item.entry.posted)}  {item.id:<8} {item.match_id or '':<4}"
+        f" {format_amount(item.amount_local):>10}  {item.entry.text}"
+        for item in fx
+    ]
+    first = min((item.entry.posted for item in fx), default=today)
+    report = fx_report(ledger, first, today)
+    out.append(
+        f"  Realized {_day(first)}-{_day(today)}: gain {format_amount(report['gain'])},"
+        f" loss {format_amount(report['loss'])}, net {format_amount(report['net'])}"
+    )
+    return out if fx else ["  (none)"]
 
 
 def _run_demo(args: argparse.Namespace) -> str:
@@ -474,7 +498,7 @@ def build_parser() -> argparse.ArgumentParser:
         "demo",
         help="print open items, matches and balances of an example ledger",
         description=(
-            "Build a small Norwegian example ledger in NOK (four customers, one "
+            "Build a small Norwegian example ledger in NOK (five customers, one in EUR, one "
             "supplier, January and February 2026) and print its open items, matches, "
             "balances per sub-account, the corrections in its history, and its open "
             f"items as of {_day(AS_OF)}. Reads no files and writes only to standard output."

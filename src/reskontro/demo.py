@@ -1,9 +1,10 @@
 """A small, realistic Norwegian ledger to look at: the data behind ``reskontro demo``.
 
 The demo ledger is in NOK and covers January and early February 2026 for a
-wholesaler with four customers (kundereskontro, control account 1500) and one
-supplier (leverandørreskontro, control account 2400). It is built by plain
-calls on :class:`~reskontro.Ledger`, in date order, so reading
+wholesaler with five customers (kundereskontro, control account 1500; one of
+them invoiced in EUR) and one supplier (leverandørreskontro, control account
+2400). It is built by plain calls on :class:`~reskontro.Ledger`, in date
+order, so reading
 :func:`build_demo_ledger` is a tour of the API. Everything is fixed: no clock,
 no files, the same ledger every time.
 
@@ -20,6 +21,8 @@ date        event
 13.01.2026  supplier invoice 5502, 2 500,00 [LF-5502]
 14.01.2026  invoice 1005 to Hansen Regnskap, 2 500,00 [F-1005]
 15.01.2026  credit note 1006 to Bergen Sykkel AS, 1 250,00 [K-1006]
+16.01.2026  invoice 1008 to Hansa Handel GmbH, EUR 2 000,00 booked at
+            11,40 = NOK 22 800,00 [F-1008]
 18.01.2026  Fjordkaffe pays 1001 in full with its KID [P-1] -> M1, closed
 19.01.2026  we pay Kontorpartner 9 375,00 [LB-1]; matched with *both*
             supplier invoices by mistake -> M2, open
@@ -29,11 +32,15 @@ date        event
 28.01.2026  Bergen Sykkel pays 5 500,00 [P-4] for 6 250,00 less the
             1 250,00 credit note -> M5; the 500,00 paid too much stays open
             on the payment (customer credit, innestående)
+26.01.2026  Hansa pays EUR 1 200,00 at 11,55 = NOK 13 860,00 [P-5] -> M7;
+            the settled share realizes an agio of NOK 180,00 [M7-FX1]
 31.01.2026  month end: the date of the ``as_of`` view (:data:`AS_OF`)
 02.02.2026  invoice 1007 to Fjordkaffe AS, 4 375,00 [F-1007]
 03.02.2026  LF-5502 is removed from M2 (fjern fra kobling); M2 closes
 04.02.2026  M4 is dissolved (løs opp kobling); P-3 is matched with
             F-1005 -> M6, closed; F-1004 is open in full again
+09.02.2026  Hansa pays the last EUR 800,00 at 11,30 = NOK 9 040,00 [P-6]
+            -> M7, closed; a disagio of NOK 80,00 [M7-FX2]: net FX +100,00
 10.02.2026  the due date of F-1007 moves from 16.02 to 02.03.2026
 ==========  =================================================================
 
@@ -62,6 +69,8 @@ from typing import Final
 from reskontro.entries import Entry, Side
 from reskontro.ledger import Ledger
 from reskontro.money import Money
+from reskontro.rates import RateTable
+from reskontro.settlement import plan_settlement
 
 __all__ = [
     "AS_OF",
@@ -83,6 +92,7 @@ CUSTOMERS: Final[Mapping[str, str]] = MappingProxyType(
         "10002": "Nordlys Bakeri AS",
         "10003": "Bergen Sykkel AS",
         "10004": "Hansen Regnskap",
+        "10005": "Hansa Handel GmbH",
     }
 )
 
@@ -91,6 +101,13 @@ SUPPLIERS: Final[Mapping[str, str]] = MappingProxyType({"20001": "Kontorpartner 
 
 #: Every party's name by party number.
 PARTY_NAMES: Final[Mapping[str, str]] = MappingProxyType({**CUSTOMERS, **SUPPLIERS})
+
+#: The EUR rates of the demo (NOK per EUR), as the caller would supply them.
+EUR_RATES: Final = RateTable(
+    "NOK",
+    [("EUR", date(2026, 1, 16), "11.40"), ("EUR", date(2026, 1, 26), "11.55"),
+     ("EUR", date(2026, 2, 9), "11.30")],
+)
 
 #: The month end the demo looks back to with ``as_of`` (åpne poster per 31.01.2026).
 AS_OF: Final = date(2026, 1, 31)
@@ -123,6 +140,10 @@ def _kid(party: str, document_no: str) -> str:
     """
     base = f"{party}{int(document_no):06d}"
     return base + _mod10(base)
+
+
+def _eur(amount: str) -> Money:
+    return Money(amount, "EUR")
 
 
 def _nok(amount: str) -> Money:
@@ -171,7 +192,7 @@ def build_demo_ledger() -> Ledger:
     """Build the demo ledger described in the module docstring.
 
     Returns:
-        A NOK ledger with four customers, one supplier, a full payment, a
+        A NOK ledger with five customers (one in EUR), one supplier, a full payment, a
         partial payment, a credit note, an overpayment, an entry removed from
         a match, a dissolved match and a changed due date.
 
@@ -205,6 +226,11 @@ def build_demo_ledger() -> Ledger:
                 "K-1006", party="10003", amount=_nok("-1250.00"), posted=d(2026, 1, 15),
                 document_no="1006", text="Kreditnota for faktura 1003: returnerte deler",
             ),
+            Entry.invoice(
+                "F-1008", party="10005", amount=_eur("2000.00"), posted=d(2026, 1, 16),
+                due=d(2026, 1, 30), document_no="1008", reference=_kid("10005", "1008"),
+                rates=EUR_RATES, text="Kaffebønner, eksport",
+            ),
         ]
     )
 
@@ -227,6 +253,13 @@ def build_demo_ledger() -> Ledger:
                                   _kid("10002", "1002")))
     ledger = ledger.match(["F-1002", "P-2"], match_id="M3")
 
+    # The EUR customer pays part of 1008 at a higher rate than booked: an agio.
+    ledger = ledger.post(Entry.payment("P-5", party="10005", amount=_eur("-1200.00"),
+                                       posted=d(2026, 1, 26), rates=EUR_RATES,
+                                       reference=_kid("10005", "1008")))
+    ledger = ledger.match(["F-1008", "P-5"], match_id="M7")
+    ledger = plan_settlement(ledger, "M7", on=d(2026, 1, 26)).apply(ledger)
+
     # A payment for 1005 matched with 1004 by mistake (corrected in February).
     ledger = ledger.post(_payment("P-3", "10004", "-2500.00", d(2026, 1, 27),
                                   _kid("10004", "1005")))
@@ -243,6 +276,13 @@ def build_demo_ledger() -> Ledger:
     ledger = ledger.remove_from_match("LF-5502", on=d(2026, 2, 3))
     ledger = ledger.dissolve("M4", on=d(2026, 2, 4))
     ledger = ledger.match(["F-1005", "P-3"], match_id="M6", on=d(2026, 2, 4))
+
+    # The rest of 1008, at a lower rate than booked: a disagio, and M7 closes.
+    ledger = ledger.post(Entry.payment("P-6", party="10005", amount=_eur("-800.00"),
+                                       posted=d(2026, 2, 9), rates=EUR_RATES,
+                                       reference=_kid("10005", "1008")))
+    ledger = ledger.extend_match("M7", ["P-6"])
+    ledger = plan_settlement(ledger, "M7", on=d(2026, 2, 9)).apply(ledger)
 
     # A payment delay agreed with Fjordkaffe: the original due date stays in history.
     return ledger.change_due_date("F-1007", d(2026, 3, 2), on=LAST_EVENT)
