@@ -446,8 +446,12 @@ class State:
         policy_of = _check_policy_of(event.close_policy or ms.policy, what)
         # What is applied stays applied (unless the caller's explicit
         # allocations say otherwise); new entries meet what is still open.
-        applied = settle(current, ms.explicit, ms.policy, self.local, self._dues(current))
-        explicit = carry_over(members, explicit, applied.pairs)
+        # Entries with no transaction amount (FX differences) apply nothing.
+        if explicit or any(e.value for e in joiners):
+            applied = settle(current, ms.explicit, ms.policy, self.local, self._dues(current))
+            explicit = carry_over(members, explicit, applied.pairs)
+        else:
+            explicit = ms.explicit
         self._check_currency(members, what)
         self._check_policy(members, policy, what)
         settlement = settle(

@@ -1353,7 +1353,7 @@ class Ledger:
 
     # -- queries: matches ----------------------------------------------------------------
 
-    def _match_view(self, state: State, ms: MatchState) -> Match:
+    def _match_view(self, state: State, ms: MatchState, allocations: bool = True) -> Match:
         members = [state.entries[i] for i in ms.members]
         local = self._local
         out_local = _ZERO
@@ -1365,7 +1365,7 @@ class Ledger:
                 out_tx[cur] = out_tx.get(cur, _ZERO) + entry.value
             pairs = settle(
                 members, ms.explicit, ms.policy, local, state._dues(members)
-            ).pairs if members else []
+            ).pairs if members and allocations else []
         return Match(
             id=ms.id,
             sub_account=ms.sub,
@@ -1384,8 +1384,13 @@ class Ledger:
         )
 
     @_locked
-    def get_match(self, match_id: str, *, as_of: date | None = None) -> Match:
+    def get_match(
+        self, match_id: str, *, as_of: date | None = None, allocations: bool = True
+    ) -> Match:
         """The match with id *match_id* (live or dissolved).
+
+        With ``allocations=False`` the view leaves ``allocations`` empty and
+        is cheaper to build (the rest is the same).
 
         Raises:
             MatchNotFoundError: no such match (as of *as_of*).
@@ -1396,7 +1401,7 @@ class Ledger:
         reskontro.exceptions.MatchNotFoundError: no match 'K-9' in the ledger
         """
         state = self._at(as_of)
-        return self._match_view(state, state.match(match_id))
+        return self._match_view(state, state.match(match_id), allocations)
 
     @_locked
     def match_members(self, match_id: str, *, as_of: date | None = None) -> tuple[str, ...]:

@@ -52,12 +52,14 @@ True
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import final
 
 import attrs
 
+from reskontro._gc import paused
 from reskontro.currency import quantum
 from reskontro.entries import Entry, EntryKind
 from reskontro.exceptions import MatchError
@@ -68,10 +70,12 @@ __all__ = [
     "FxAccounts",
     "GlPosting",
     "SettlementPlan",
+    "apply_settlements",
     "dissolve_settled",
     "fx_entries",
     "fx_report",
     "plan_settlement",
+    "plan_settlements",
     "remove_settled",
 ]
 
@@ -149,7 +153,7 @@ def plan_settlement(
             before its last change.
     """
     accounts = accounts or FxAccounts()
-    match = ledger.get_match(match_id)
+    match = ledger.get_match(match_id, allocations=False)
     if not match.is_live:
         raise MatchError(
             f"match {match_id!r} is dissolved; there is nothing to settle",
@@ -291,3 +295,41 @@ def fx_report(
         "loss": Money._of(loss.quantize(q), local),
         "net": Money._of(CONTEXT.add(gain, loss).quantize(q), local),
     }
+
+
+def plan_settlements(
+    ledger: Ledger,
+    match_ids: Iterable[str],
+    *,
+    on: date,
+    accounts: FxAccounts | None = None,
+) -> tuple[SettlementPlan, ...]:
+    """Plan the settlement of many matches at once (one plan per match, in order).
+
+    >>> plan_settlements(Ledger("NOK"), [], on=date(2026, 1, 31))
+    ()
+    """
+    with paused():
+        return tuple(
+            plan_settlement(ledger, match_id, on=on, accounts=accounts) for match_id in match_ids
+        )
+
+
+def apply_settlements(ledger: Ledger, plans: Iterable[SettlementPlan]) -> Ledger:
+    """Carry out many settlement plans in two batch commits: post the FX entries, extend.
+
+    Raises:
+        ReskontroError: a plan no longer fits; the ledger given is unchanged.
+
+    >>> apply_settlements(Ledger("NOK"), ()) == Ledger("NOK")
+    True
+    """
+    due = [plan for plan in plans if plan.entry is not None]
+    if not due:
+        return ledger
+    entries = [plan.entry for plan in due if plan.entry is not None]
+    with paused():
+        posted = ledger.post_many(entries)
+        return posted.extend_many(
+            ((plan.match_id, (entry.id,)) for plan, entry in zip(due, entries, strict=True)),
+        )
