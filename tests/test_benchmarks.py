@@ -167,3 +167,14 @@ def test_payments_benchmark_runs_and_both_engines_agree(
         sys.path.remove(str(BENCH_DIR))
     assert bench_payments.main(["--entries", "6000", "--payments", "300"]) == 0
     assert "agree" in capsys.readouterr().out
+
+
+def test_fx_benchmark_runs_and_checks_its_result(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_fx at a tiny size: every match closes and realized FX = paid - booked."""
+    sys.path.insert(0, str(BENCH_DIR))
+    try:
+        bench_fx = importlib.import_module("bench_fx")
+    finally:
+        sys.path.remove(str(BENCH_DIR))
+    assert bench_fx.main(["--matches", "300"]) == 0
+    assert "all closed: True" in capsys.readouterr().out
