@@ -44,7 +44,7 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, localcontext
@@ -556,7 +556,7 @@ class Ledger:
                 )
         return events
 
-    def _new_match_id(self, taken: set[str] = frozenset()) -> str:  # type: ignore[assignment]
+    def _new_match_id(self, taken: Collection[str] = ()) -> str:
         matches = self._state().matches
         number = len(matches) + len(taken) + 1
         while f"M{number}" in matches or f"M{number}" in taken:
@@ -631,15 +631,16 @@ class Ledger:
                 return self.extend_match(
                     existing, joining, on=on, allocations=allocs, close_policy=close_policy
                 )
-        if match_id is None:
-            match_id = self._new_match_id()
-        if on is None:
-            on = self._default_date(state, ids, None)
-        event = EntriesMatched(
-            match_id=match_id, entry_ids=ids, on=on, allocations=allocs,
-            close_policy=close_policy or ClosePolicy.ALL_CURRENCIES,
-        )
-        return self._commit([event])
+        if on is not None:
+            on = _date(on, "on")
+        store = self._writable()
+        with store.appending() as log:
+            # new_match checks the entries and resolves the default date in one pass
+            log.append(store.state.new_match(
+                match_id if match_id is not None else self._new_match_id(), ids, on, allocs,
+                close_policy, self._options.post_against_post,
+            ))
+        return Ledger._make(self._local, self._options, store, len(store.log))
 
     @_locked
     def match_many(
