@@ -36,7 +36,10 @@ def pages() -> list[Path]:
 def test_readme_and_the_main_docs_pages_have_examples() -> None:
     """The pages that promise runnable examples do have them."""
     names = {path.relative_to(ROOT).as_posix() for path in pages()}
-    assert {"README.md", "docs/concepts.md", "docs/embedding.md", "docs/errors.md"} <= names
+    assert {
+        "README.md", "docs/concepts.md", "docs/embedding.md", "docs/errors.md",
+        "docs/payments-in.md", "docs/foreign-currency.md",
+    } <= names
 
 
 def test_block_extraction_finds_only_python_blocks() -> None:
