@@ -178,3 +178,17 @@ def test_fx_benchmark_runs_and_checks_its_result(capsys: pytest.CaptureFixture[s
         sys.path.remove(str(BENCH_DIR))
     assert bench_fx.main(["--matches", "300"]) == 0
     assert "all closed: True" in capsys.readouterr().out
+
+
+def test_collect_benchmark_runs_and_checks_its_result(capsys: pytest.CaptureFixture[str]) -> None:
+    """bench_collect at a tiny size: aging adds up and every overdue invoice gets a notice."""
+    sys.path.insert(0, str(BENCH_DIR))
+    try:
+        bench_collect = importlib.import_module("bench_collect")
+    finally:
+        sys.path.remove(str(BENCH_DIR))
+    assert bench_collect.main(["--sizes", "3000"]) == 0
+    out = capsys.readouterr().out
+    assert "aging" in out
+    assert "dunning" in out
+    assert "checks (aging = balance, every overdue invoice noticed): ok" in out

@@ -54,10 +54,26 @@ def test_demo_prints_known_ids_names_and_amounts(capsys: pytest.CaptureFixture[s
     for text in (
         "F-1002", "P-4", "LF-5502", "M3", "M5", "M6",
         "10002 Nordlys Bakeri AS", "20001 Kontorpartner AS",
-        "3 000,00", "-500,00", "10 000,00", "-2 500,00",
+        "3 000,00", "-500,00", "11 875,00", "-2 500,00",
         "customer credit (innestående)", "we owe",
     ):
         assert text in out
+
+
+def test_demo_prints_aging_and_a_dunning_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    """Sections 7 and 8: the aging table per party and the notices a run proposes today."""
+    out = demo_output(capsys)
+    header, rows = table_after(out, "7. Aging on 10.02.2026 (aldersfordeling)", "Party")
+    assert header.split()[:4] == ["Side", "Party", "not", "due"]
+    hansen = next(row for row in rows if "10004 Hansen Regnskap" in row)
+    assert hansen.endswith("5 000,00")
+    assert "3 125,00  1 875,00" in hansen
+    _, notices = table_after(
+        out, "8. Dunning run on 10.02.2026 (purring og inkassovarsel)", "Notice")
+    assert len(notices) == 3
+    assert notices[0].startswith("10002 Nordlys Bakeri AS  reminder")
+    assert "collection notice  F-998" in notices[2]
+    assert all(row.split()[-2] == "35,00" for row in notices)
 
 
 def test_demo_explains_the_sign_convention(capsys: pytest.CaptureFixture[str]) -> None:
@@ -90,7 +106,7 @@ def test_open_items_table_is_aligned(capsys: pytest.CaptureFixture[str]) -> None
     out = demo_output(capsys)
     header, rows = table_after(out, "1. Open items on 10.02.2026 (åpne poster)", "Remaining")
     end = header.index("Remaining") + len("Remaining")
-    assert len(rows) == 4
+    assert len(rows) == 5
     for row in rows:
         assert row[end - 1].isdigit(), row
         assert row[end:end + 1] in ("", " "), row

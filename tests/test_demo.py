@@ -67,7 +67,7 @@ def test_supplier_entries_follow_the_payable_sign_convention(ledger: Ledger) -> 
 def test_every_invoice_has_a_due_date_and_a_valid_mod10_kid(ledger: Ledger) -> None:
     """Invoices carry due dates and KIDs whose MOD10 (Luhn) check digit is right."""
     invoices = ledger.search(kind=EntryKind.INVOICE)
-    assert len(invoices) == 9
+    assert len(invoices) == 10
     for item in invoices:
         assert item.entry.due is not None
         assert item.entry.reference is not None
@@ -165,8 +165,8 @@ def test_as_of_view_differs_from_today_as_stated(ledger: Ledger) -> None:
     """On 31.01.2026 F-1005 was open, F-1004 was in M4 with 625 left and F-1007 did not exist."""
     then = {item.id: item for item in ledger.open_items(as_of=AS_OF)}
     now = {item.id: item for item in ledger.open_items()}
-    assert set(then) == {"F-1002", "F-1004", "F-1005", "F-1008", "P-4", "LF-5502"}
-    assert set(now) == {"F-1002", "F-1004", "F-1007", "P-4", "LF-5502"}
+    assert set(then) == {"F-998", "F-1002", "F-1004", "F-1005", "F-1008", "P-4", "LF-5502"}
+    assert set(now) == {"F-998", "F-1002", "F-1004", "F-1007", "P-4", "LF-5502"}
     assert (then["F-1004"].remaining, then["F-1004"].match_id) == (nok("625"), "M4")
     assert (now["F-1004"].remaining, now["F-1004"].match_id) == (nok("3125"), None)
     assert then["F-1005"].remaining == nok("2500")
@@ -187,13 +187,13 @@ def test_balances_per_party_are_the_expected_numbers(ledger: Ledger) -> None:
         (Side.RECEIVABLE, "10001"): Decimal("4375.00"),
         (Side.RECEIVABLE, "10002"): Decimal("3000.00"),
         (Side.RECEIVABLE, "10003"): Decimal("-500.00"),
-        (Side.RECEIVABLE, "10004"): Decimal("3125.00"),
+        (Side.RECEIVABLE, "10004"): Decimal("5000.00"),
         (Side.RECEIVABLE, "10005"): Decimal("0.00"),
         (Side.PAYABLE, "20001"): Decimal("-2500.00"),
     }
-    assert ledger.balance(side=Side.RECEIVABLE).local == nok("10000")
+    assert ledger.balance(side=Side.RECEIVABLE).local == nok("11875")
     # on 31.01 Hansa still owed EUR 800, carried at 11,40: NOK 9 120
-    assert ledger.balance(side=Side.RECEIVABLE, as_of=AS_OF).local == nok("14745")
+    assert ledger.balance(side=Side.RECEIVABLE, as_of=AS_OF).local == nok("16620")
 
 
 def test_balance_is_the_sum_of_remaining_open_amounts(ledger: Ledger) -> None:
@@ -229,3 +229,45 @@ def test_the_eur_customer_realizes_agio_then_disagio(ledger: Ledger) -> None:
     assert (str(then.remaining), then.remaining_local) == ("800.00 EUR", nok("9120"))
     report = fx_report(ledger, date(2026, 1, 1), LAST_EVENT)
     assert report["net"] == nok("100")  # paid 13 860 + 9 040 for NOK 22 800 booked
+
+
+def test_the_december_invoice_was_reminded_in_january(ledger: Ledger) -> None:
+    """F-998 (due 02.01.2026) got a reminder on 17.01.2026, recorded as an event."""
+    from reskontro import NoticeLevel
+
+    notice = ledger.last_notice("F-998")
+    assert notice is not None
+    assert (notice.level, notice.on, notice.deadline) == (
+        NoticeLevel.REMINDER, date(2026, 1, 17), date(2026, 1, 31))
+    assert ledger.last_notice("F-998", as_of=date(2026, 1, 16)) is None
+    assert ledger.item("F-998").remaining == nok("1875")
+
+
+def test_demo_dunning_run_proposes_two_reminders_and_a_collection_notice(
+    ledger: Ledger,
+) -> None:
+    """On the demo's last day: reminders for F-1002 and F-1004, a collection notice for F-998."""
+    from reskontro import NoticeLevel
+    from reskontro.dunning import NORWEGIAN_POLICY, plan_dunning
+
+    plan = plan_dunning(ledger, NORWEGIAN_POLICY, LAST_EVENT)
+    assert [(n.party, n.level, n.entry_ids) for n in plan.notices] == [
+        ("10002", NoticeLevel.REMINDER, ("F-1002",)),
+        ("10004", NoticeLevel.REMINDER, ("F-1004",)),
+        ("10004", NoticeLevel.COLLECTION_NOTICE, ("F-998",)),
+    ]
+    assert all(n.fee == nok("35") for n in plan.notices)
+    assert plan.held == ()
+    assert plan.skipped == ()
+
+
+def test_demo_aging_adds_up_to_the_balances(ledger: Ledger) -> None:
+    """The aging on the last day puts F-998 in 31-60 and adds up to each balance."""
+    from reskontro.aging import age
+
+    report = age(ledger, LAST_EVENT)
+    row = report.row("10004")
+    assert row is not None
+    assert [m.amount for m in row.local] == [
+        Decimal(x) for x in ("0", "3125", "1875", "0", "0", "0")]
+    assert report.grand_total == ledger.balance().local

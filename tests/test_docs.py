@@ -1,4 +1,4 @@
-"""Every Python example in README.md and docs/*.md runs as written.
+"""Every Python example in README.md and docs/**/*.md runs as written.
 
 The ```python blocks of one file run in order in one shared namespace, so a
 page can build a ledger in one block and query it in the next. A block that
@@ -28,8 +28,8 @@ def blocks_of(text: str) -> list[tuple[int, str]]:
 
 
 def pages() -> list[Path]:
-    """README.md and the docs pages that hold at least one Python block."""
-    candidates = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    """README.md and the docs pages (subfolders too) that hold at least one Python block."""
+    candidates = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
     return [path for path in candidates if python_blocks(path)]
 
 
@@ -39,6 +39,8 @@ def test_readme_and_the_main_docs_pages_have_examples() -> None:
     assert {
         "README.md", "docs/concepts.md", "docs/embedding.md", "docs/errors.md",
         "docs/payments-in.md", "docs/foreign-currency.md",
+        "docs/installation.md", "docs/tutorial.md", "docs/notebooks.md",
+        "docs/statements.md",
     } <= names
 
 

@@ -18,7 +18,9 @@ def run_example(name: str, capsys: pytest.CaptureFixture[str]) -> str:
 def test_every_example_is_tested() -> None:
     """Each script in examples/ has a test in this module."""
     assert sorted(p.name for p in EXAMPLES.glob("*.py")) == [
+        "collecting.py",
         "corrections.py",
+        "notebook.py",
         "payments_in.py",
         "quickstart.py",
         "serialize.py",
@@ -59,10 +61,10 @@ def test_corrections_shows_all_four_ways(capsys: pytest.CaptureFixture[str]) -> 
 def test_serialize_round_trips_the_demo_ledger(capsys: pytest.CaptureFixture[str]) -> None:
     """The serialize example gets equal ledgers back from JSON and from an event log."""
     out = run_example("serialize.py", capsys)
-    assert "schema 'reskontro.ledger', version 1, 32 events" in out
+    assert "schema 'reskontro.ledger', version 1, 34 events" in out
     assert "loaded == original: True" in out
     assert "same open items as of 2026-01-31: True" in out
-    assert "replayed from 32 log rows == original: True" in out
+    assert "replayed from 34 log rows == original: True" in out
     assert "customer 10003 / 1500: -500.00 NOK" in out
 
 
@@ -76,3 +78,31 @@ def test_payments_in_imports_matches_and_refuses_a_second_import(
     assert "-> F-1001 (kid: KID 100010010013 is the reference of F-1001)" in out
     assert "F-1003                 10002  1000.00 NOK" in out
     assert "the same file again: 0 new, 2 already imported" in out
+
+
+def test_notebook_shows_dataframes_and_writes_a_statement(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """The notebook script prints the summary, open items and aging, and writes a statement."""
+    monkeypatch.setattr("sys.argv", ["notebook.py", str(tmp_path)])
+    out = run_example("notebook.py", capsys)
+    assert "P-3 -> F-1004 (document)" in out
+    assert "receivable 10002    1500           2       4875.00" in out
+    assert "open items: 4, remaining 12250.00 NOK" in out
+    assert "receivable 10001    0.00    0.00 3125.00" in out  # aging: 31-60 days
+    assert "3 125,00 kr" in out  # the statement, in nb_NO
+    assert "100010030011" in out  # the KID to pay with
+    page = tmp_path / "statement-10001.html"
+    assert "Kaffegrossisten AS" in page.read_text(encoding="utf-8")
+
+
+def test_collecting_dunns_on_the_first_allowed_days(capsys: pytest.CaptureFixture[str]) -> None:
+    """The collecting example ages, dunns step by step, records notices and proposes interest."""
+    out = run_example("collecting.py", capsys)
+    assert "14 dager netto: F-1 due 2026-01-19" in out
+    assert "  30001: 0.00 | 6000.00 | 0.00 | 0.00 | 0.00 | 0.00 = 6000.00 NOK" in out
+    assert "2026-02-02: reminder to 30001 for F-1: 6000.00 NOK + interest 35.51 NOK" in out
+    assert "2026-02-17: collection notice to 30001" in out
+    assert "2026-03-04: handover to 30001" in out
+    assert "last notice about F-1: handover on 2026-03-04" in out
+    assert "interest note R-30001-20260331: 147.95 NOK (debit 1500, credit 8055)" in out

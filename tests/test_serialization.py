@@ -107,7 +107,9 @@ def test_ledger_document_names_schema_and_version(ledger: Ledger) -> None:
     assert data["schema"] == SCHEMA == "reskontro.ledger"
     assert data["version"] == VERSION == 1
     assert data["local_currency"] == "NOK"
-    assert data["options"] == {"post_against_post": "refuse", "auto_close_zero": True}
+    assert data["options"] == {
+        "post_against_post": "refuse", "auto_close_zero": True, "cross_currency": False
+    }
     assert len(data["events"]) == ledger.event_count
 
 

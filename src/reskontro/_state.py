@@ -25,6 +25,8 @@ from reskontro.events import (
     EntryUnmatched,
     Event,
     MatchDissolved,
+    NoticeLevel,
+    NoticeRecorded,
 )
 from reskontro.exceptions import (
     AlreadyMatchedError,
@@ -37,6 +39,7 @@ from reskontro.exceptions import (
     MatchDateError,
     MatchError,
     MatchNotFoundError,
+    NoticeError,
     NotMatchedError,
     PostAgainstPostError,
     PostAgainstPostWarning,
@@ -61,8 +64,10 @@ class MatchState:
 
     __slots__ = (
         "applied_on",
+        "base",
         "changed_on",
         "closed",
+        "conv",
         "dissolved_on",
         "explicit",
         "id",
@@ -90,6 +95,10 @@ class MatchState:
         self.policy = policy
         self.explicit = explicit
         self.dissolved_on: date | None = None
+        #: A match across transaction currencies: its base currency, and the
+        #: members converted into it with their (own, base) rates.
+        self.base: str | None = None
+        self.conv: dict[str, tuple[Decimal, Decimal]] | None = None
         self.closed = settlement.closed
         # Closed matches keep no remaining amounts (all zero): most matches in
         # a ledger are closed, and this is where a large ledger's memory goes.
@@ -144,7 +153,9 @@ class State:
         "local",
         "match_of",
         "matches",
+        "notices",
         "released_on",
+        "revalued_by",
         "reversed_by",
     )
 
@@ -160,6 +171,10 @@ class State:
         self.bal_tx: dict[SubAccount, dict[str, Decimal]] = {}
         self.released_on: dict[str, date] = {}
         self.reversed_by: dict[str, str] = {}
+        #: item id -> the unrealized exchange differences that revalue it
+        self.revalued_by: dict[str, list[str]] = {}
+        #: The dunning notices recorded per entry, oldest first.
+        self.notices: dict[str, list[NoticeRecorded]] = {}
         #: The ids of the closed items: kept in step with every match change, so
         #: listing open items scans ids instead of settling every entry again.
         self.closed: set[str] = set()
@@ -238,6 +253,8 @@ class State:
             self._due_changed(event)
         elif isinstance(event, EntryReversed):
             self._reversed(event)
+        elif isinstance(event, NoticeRecorded):
+            self._noticed(event)
         else:
             raise InvalidEventError(
                 f"{event!r} is not a reskontro event", field="event", value=event
@@ -251,6 +268,9 @@ class State:
         """
         known = self.entries
         local = self.local
+        revaluing = [e for e in entries if type(e) is Entry and e.revalues is not None]
+        if revaluing:
+            self._check_revalues(revaluing, entries)
         # The whole batch in a few C-level passes; the loop below runs only to
         # name the first entry at fault.
         if set(map(type, entries)) <= {Entry}:
@@ -290,6 +310,28 @@ class State:
                     value=entry.amount_local,
                 )
 
+    def _check_revalues(self, revaluing: list[Entry], batch: Sequence[Entry]) -> None:
+        """An unrealized difference must revalue a foreign item of its own sub-account."""
+        in_batch = {e.id: e for e in batch if type(e) is Entry}
+        for entry in revaluing:
+            target = self.entries.get(entry.revalues or "") or in_batch.get(entry.revalues or "")
+            problem = None
+            if target is None:
+                problem = "is not in the ledger"
+            elif target.revalues is not None or not target.value:
+                problem = "is itself an exchange difference"
+            elif target.sub_account != entry.sub_account:
+                problem = f"is on {target.sub_account}, not {entry.sub_account}"
+            elif target.currency != entry.currency or target.currency == self.local:
+                problem = f"is in {target.currency}, not the foreign {entry.currency}"
+            elif target.posted > entry.posted:
+                problem = f"was posted on {target.posted}, after {entry.posted}"
+            if problem is not None:
+                raise InvalidEntryError(
+                    f"entry {entry.id!r}: the item it revalues, {entry.revalues!r}, {problem}",
+                    entry_id=entry.id, field="revalues", value=entry.revalues,
+                )
+
     def post_many(
         self, entries: Sequence[Entry], *, checked: bool = False, batch: bool = True
     ) -> None:
@@ -301,6 +343,8 @@ class State:
         bal_tx = self.bal_tx
         for entry in entries:
             known[entry.id] = entry
+            if entry.revalues is not None:
+                self.revalued_by.setdefault(entry.revalues, []).append(entry.id)
             sub = entry.sub_account
             ids = by_sub.get(sub)
             if ids is None:
@@ -386,17 +430,54 @@ class State:
             entry_id=entry_id, field="on", value=on,
         )
 
-    def _check_currency(self, members: Sequence[Entry], what: object) -> None:
+    def _conversion(
+        self,
+        members: Sequence[Entry],
+        rates: tuple[tuple[str, Decimal], ...],
+        ms: MatchState | None,
+        what: object,
+    ) -> tuple[dict[str, tuple[Decimal, Decimal]] | None, str | None]:
+        """Check the currencies of a match; for a cross-currency one, its conversion.
+
+        A match in one transaction currency needs none. Across currencies,
+        the base currency is the first foreign currency among the members,
+        and every member in another currency is converted at the rates the
+        event recorded (those already converted keep their rates).
+        """
         first = members[0].currency
         if len(members) == 2 and members[1].currency == first:
-            return
+            return (None, None) if ms is None else (ms.conv, ms.base)
+        old = None if ms is None else ms.conv
+        if old is None and all(e.currency == first for e in members):
+            return None, None
+        if old is None and not rates:
+            other = next(e for e in members if e.currency != first)
+            raise CrossCurrencyMatchError(
+                f"{what}: entry {other.id!r} is in {other.currency}, the match in "
+                f"{first}; a match across transaction currencies needs the ledger option "
+                f"cross_currency=True and exchange rates",
+                entry_id=other.id, field="currency", value=other.currency,
+            )
+        local = self.local
+        base = ms.base if ms is not None and ms.base is not None else next(
+            (e.currency for e in members if e.currency != local), first
+        )
+        table = dict(rates)
+        table[local] = Decimal(1)
+        conv = dict(old or {})
         for entry in members:
-            if entry.currency != first:
-                raise CrossCurrencyMatchError(
-                    f"{what}: entry {entry.id!r} is in {entry.currency}, the match in "
-                    f"{first}; matches across transaction currencies are not enabled",
-                    entry_id=entry.id, field="currency", value=entry.currency,
-                )
+            if entry.currency == base or entry.id in conv:
+                continue
+            for currency in (entry.currency, base):
+                rate = table.get(currency)
+                if rate is None or type(rate) is not Decimal or not rate.is_finite() or rate <= 0:
+                    raise CrossCurrencyMatchError(
+                        f"{what}: no valid exchange rate for {currency} to convert entry "
+                        f"{entry.id!r} ({entry.currency}) into the match's {base}, got {rate!r}",
+                        entry_id=entry.id, field="rates", value=currency,
+                    )
+            conv[entry.id] = (table[entry.currency], table[base])
+        return conv, base
 
     def _check_policy(
         self, members: Sequence[Entry], policy: PostAgainstPost, what: object
@@ -426,7 +507,7 @@ class State:
         if not event.extend:
             self.new_match(
                 event.match_id, event.entry_ids, _check_on(event.on, f"match {event.match_id!r}"),
-                event.allocations, event.close_policy, policy,
+                event.allocations, event.close_policy, policy, event.rates,
             )
             return
         match_id = event.match_id
@@ -447,17 +528,23 @@ class State:
         # What is applied stays applied (unless the caller's explicit
         # allocations say otherwise); new entries meet what is still open.
         # Entries with no transaction amount (FX differences) apply nothing.
-        if explicit or any(e.value for e in joiners):
+        conv, base = self._conversion(members, event.rates, ms, what)
+        if conv is not None:
+            # across currencies, amounts are re-allocated oldest first in the
+            # base currency (explicit allocations, in the base currency, first)
+            explicit = ms.explicit + explicit
+        elif explicit or any(e.value for e in joiners):
             applied = settle(current, ms.explicit, ms.policy, self.local, self._dues(current))
             explicit = carry_over(members, explicit, applied.pairs)
         else:
             explicit = ms.explicit
-        self._check_currency(members, what)
         self._check_policy(members, policy, what)
         settlement = settle(
-            members, explicit, policy_of, self.local, self._dues(members), pairs=False
+            members, explicit, policy_of, self.local, self._dues(members), pairs=False,
+            conv=conv, base=base,
         )
         # validated: now change the state
+        ms.conv, ms.base = conv, base
         ms.members = ms.members + tuple(e.id for e in joiners)
         ms.changed_on = on
         ms.policy = policy_of
@@ -476,6 +563,7 @@ class State:
         allocations: tuple[Allocation, ...],
         close_policy: ClosePolicy | None,
         policy: PostAgainstPost,
+        rates: tuple[tuple[str, Decimal], ...] = (),
     ) -> EntriesMatched:
         """Validate and apply a new match; return its event (with the date resolved).
 
@@ -499,17 +587,19 @@ class State:
         policy_of = close_policy or ClosePolicy.ALL_CURRENCIES
         if type(policy_of) is not ClosePolicy:
             _check_policy_of(policy_of, what)
-        self._check_currency(joiners, what)
+        conv, base = self._conversion(joiners, rates, None, what)
         if policy is not PostAgainstPost.OFF and len(joiners) > 3:
             self._check_policy(joiners, policy, what)
         settlement = settle(
             joiners, explicit, policy_of, self.local,
-            self._dues(joiners) if self.due else None, pairs=False,
+            self._dues(joiners) if self.due else None, pairs=False, conv=conv, base=base,
         )
         # validated: now change the state
         ms = self.matches[match_id] = MatchState(
             match_id, joiners[0].sub_account, entry_ids, when, policy_of, explicit, settlement
         )
+        if conv is not None:
+            ms.conv, ms.base = conv, base
         match_of = self.match_of
         for entry_id in entry_ids:
             match_of[entry_id] = match_id
@@ -517,7 +607,9 @@ class State:
             self.closed.update(entry_ids)
         else:
             self._mark(ms)
-        return EntriesMatched.of(match_id, entry_ids, when, explicit, policy_of)
+        return EntriesMatched.of(
+            match_id, entry_ids, when, explicit, policy_of, rates if conv is not None else ()
+        )
 
     def _check_undo_date(
         self, ms: MatchState, on: date, what: object, entry_id: str | None = None
@@ -547,7 +639,8 @@ class State:
         if rest:
             members = [self.entries[i] for i in rest]
             settlement = settle(
-                members, explicit, ms.policy, self.local, self._dues(members), pairs=False
+                members, explicit, ms.policy, self.local, self._dues(members), pairs=False,
+                conv=ms.conv, base=ms.base,
             )
         ms.explicit = explicit
         ms.changed_on = on
@@ -608,7 +701,10 @@ class State:
             members = [self.entries[i] for i in ms.members]
             dues = self._dues(members) or {}
             dues[entry.id] = due
-            settlement = settle(members, ms.explicit, ms.policy, self.local, dues, pairs=False)
+            settlement = settle(
+                members, ms.explicit, ms.policy, self.local, dues, pairs=False,
+                conv=ms.conv, base=ms.base,
+            )
             ms.settled(settlement)
             self._mark(ms)
         self.due[entry.id] = due
@@ -665,6 +761,55 @@ class State:
         self.match_of[reversal.id] = event.match_id
         self.reversed_by[original.id] = reversal.id
         self._mark(ms)
+
+    def _noticed(self, event: NoticeRecorded) -> None:
+        what = f"recording a notice about {event.entry_ids!r}"
+        on = _check_on(event.on, what)
+        if not isinstance(event.level, NoticeLevel):
+            raise NoticeError(
+                f"{what}: level must be a NoticeLevel, got {event.level!r}",
+                field="level", value=event.level,
+            )
+        deadline = event.deadline
+        if deadline is not None and (
+            not isinstance(deadline, date) or isinstance(deadline, datetime) or deadline < on
+        ):
+            raise NoticeError(
+                f"{what}: the deadline must be a datetime.date on or after {on}, got {deadline!r}",
+                field="deadline", value=deadline,
+            )
+        if not event.entry_ids:
+            raise NoticeError(f"{what}: no entries", field="entry_ids", value=())
+        if len(set(event.entry_ids)) != len(event.entry_ids):
+            twice = next(i for i in event.entry_ids if event.entry_ids.count(i) > 1)
+            raise NoticeError(
+                f"{what}: entry {twice!r} is named twice",
+                entry_id=_as_id(twice), field="entry_ids", value=twice,
+            )
+        for entry_id in event.entry_ids:
+            entry = self.entry(entry_id)
+            if not entry.is_debit:
+                raise NoticeError(
+                    f"{what}: entry {entry_id!r} is a {entry.kind.label} of "
+                    f"{entry.amount}; a notice is about a claim (a debit)",
+                    entry_id=entry_id, field="entry_ids", value=entry_id,
+                )
+            if on < entry.posted:
+                raise NoticeError(
+                    f"{what}: dated {on}, before entry {entry_id!r} was posted on {entry.posted}",
+                    entry_id=entry_id, field="on", value=on,
+                )
+            earlier = self.notices.get(entry_id)
+            if earlier and on < earlier[-1].on:
+                raise NoticeError(
+                    f"{what}: dated {on}, before the {earlier[-1].level.label} about "
+                    f"{entry_id!r} sent on {earlier[-1].on}",
+                    entry_id=entry_id, field="on", value=on,
+                )
+        # validated: now change the state
+        notices = self.notices
+        for entry_id in event.entry_ids:
+            notices.setdefault(entry_id, []).append(event)
 
 
 _PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))

@@ -19,6 +19,18 @@ Commands
     unless ``--out`` names it. Exit code 2 for a
     file that cannot be read or written, 1 for one that is invalid.
 
+``reskontro statement --ledger LEDGER.json --party P [--as-of D] [--from D] [--format F]``
+    One party's statement (:mod:`reskontro.statement`) rendered by
+    :mod:`reskontro.rendering` as text, HTML, PDF (``--out`` required) or a
+    payment message, for ``--locale`` (default ``nb_NO``); the creditor from
+    ``--creditor-name``, ``--creditor-address``, ``--org-no`` and
+    ``--bank-account``. ``reskontro open-items`` and ``reskontro aging`` list
+    a saved ledger's open items and their aging as of ``--as-of``. The date
+    defaults to the day of the ledger's last event: no clock is read. Exit
+    code 2 for a usage error or a file that cannot be read or written, 1 for
+    input the engine refuses (a file that is not a ledger, an unknown party).
+    ``reskontro demo --save-ledger demo.json`` gives a ledger to try them on.
+
 ``reskontro --version``
     Prints the installed version.
 
@@ -44,9 +56,7 @@ from datetime import date
 from importlib.metadata import PackageNotFoundError, version
 from typing import Final
 
-from babel.numbers import format_decimal
-
-from reskontro.currency import minor_units
+from reskontro import rendering
 from reskontro.demo import AS_OF, LAST_EVENT, PARTY_NAMES, build_demo_ledger
 from reskontro.entries import DEFAULT_ACCOUNTS, EntryKind, Side
 from reskontro.events import DueDateChanged, EntryReversed, EntryUnmatched, MatchDissolved
@@ -80,15 +90,15 @@ def format_amount(money: Money) -> str:
 
     The number of decimals is the currency's minor unit. The thousands
     separator is a plain space (babel gives a no-break space), so the text
-    copies and searches as it reads.
+    copies and searches as it reads. This is
+    :func:`reskontro.rendering.format_amount` for :data:`LOCALE` without the
+    currency symbol: the command line and the statements format amounts the
+    same way.
 
     >>> format_amount(Money("1250", "NOK")), format_amount(Money("-3", "JPY"))
     ('1 250,00', '-3')
     """
-    decimals = minor_units(money.currency)
-    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    text = str(format_decimal(money.amount, format=pattern, locale=LOCALE))
-    return text.replace("\xa0", " ").replace("\u202f", " ").replace("\u2212", "-")
+    return rendering.format_amount(money, LOCALE, symbol=False)
 
 
 def _day(value: date | None) -> str:
@@ -370,8 +380,61 @@ def render_demo(
         "settled share realizes its difference in NOK (gain +, loss -).",
         "",
         *_fx_lines(ledger, today),
+        "",
+        *_heading(f"7. Aging on {_day(today)} (aldersfordeling)"),
+        "Open items by days past their current due date, per party. Credit not yet",
+        "applied has no due date and stands in its own column.",
+        "",
+        *_aging_lines(ledger, names, today),
+        "",
+        *_heading(f"8. Dunning run on {_day(today)} (purring og inkassovarsel)"),
+        "What a dunning run under the Norwegian defaults proposes today: a reminder",
+        "14 days after the due date, a collection notice after the reminder's",
+        "deadline, each with a fee of 1/20 of the inkassosats. Nothing is sent or",
+        "posted: this is the plan a person approves.",
+        "",
+        *_dunning_lines(ledger, names, today),
     ]
     return "\n".join(lines) + "\n"
+
+
+def _aging_lines(ledger: Ledger, names: Mapping[str, str], today: date) -> list[str]:
+    from reskontro.aging import age
+
+    report = age(ledger, today)
+    rows = [
+        [row.side.label, _party(row.party, names), *(format_amount(m) for m in row.local),
+         format_amount(row.total)]
+        for row in report.rows
+    ]
+    footer = ["Total", "", *(format_amount(m) for m in report.total),
+              format_amount(report.grand_total)]
+    headers = ["Side", "Party", *report.labels, "Total"]
+    return _table(headers, rows, right=range(2, len(headers)), footer=footer)
+
+
+def _dunning_lines(ledger: Ledger, names: Mapping[str, str], today: date) -> list[str]:
+    from reskontro.dunning import NORWEGIAN_POLICY, plan_dunning
+
+    plan = plan_dunning(ledger, NORWEGIAN_POLICY, today)
+    rows = [
+        [
+            _party(notice.party, names), notice.level.label, line.entry_id,
+            _day(line.due), str(line.days_overdue), format_amount(line.remaining_local),
+            format_amount(line.interest), format_amount(notice.fee), _day(notice.deadline),
+        ]
+        for notice in plan.notices
+        for line in notice.lines
+    ]
+    if not rows:
+        return ["  (no notices due)"]
+    headers = ["Party", "Notice", "Item", "Due", "Days", "Remaining", "Interest", "Fee",
+               "Deadline"]
+    out = _table(headers, rows, right=[4, 5, 6, 7])
+    out.extend(f"  held back: {_party(held.sub_account.party, names)}: {held.reason}"
+               for held in plan.held)
+    out.extend(f"  skipped: {skipped.entry_id}: {skipped.reason}" for skipped in plan.skipped)
+    return out
 
 
 def _fx_lines(ledger: Ledger, today: date) -> list[str]:
@@ -393,6 +456,9 @@ def _fx_lines(ledger: Ledger, today: date) -> list[str]:
 
 
 def _run_demo(args: argparse.Namespace) -> str:
+    if getattr(args, "save_ledger", None) is not None:
+        text = json.dumps(build_demo_ledger().to_dict(), ensure_ascii=False, indent=1)
+        _write(args.save_ledger, text + "\n")
     return render_demo(build_demo_ledger(), PARTY_NAMES, as_of=AS_OF, today=LAST_EVENT)
 
 
@@ -471,6 +537,302 @@ def _run_match(args: argparse.Namespace) -> str:
     return "\n".join(lines) + "\n"
 
 
+# -- statement, open-items and aging: reports on a saved ledger ------------------------------
+
+
+class _UsageError(Exception):
+    """Arguments that do not fit together (exit code 2, like argparse's own errors)."""
+
+
+_SIDES: Final = {"customer": Side.RECEIVABLE, "supplier": Side.PAYABLE}
+
+
+def _date_argument(text: str) -> date:
+    """A date on the command line: ``2026-01-31`` or ``31.01.2026``."""
+    day, dot, rest = text.partition(".")
+    try:
+        if dot:
+            month, _, year = rest.partition(".")
+            if len(year) != 4:
+                raise ValueError(text)
+            return date(int(year), int(month), int(day))
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write 2026-01-31 or 31.01.2026"
+        ) from None
+
+
+def _locale_argument(text: str) -> str:
+    try:
+        rendering.format_day(date(2026, 1, 1), text)
+    except ReskontroError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a locale babel knows; try nb_NO, nn_NO or en_GB"
+        ) from None
+    return text
+
+
+def _side_argument(text: str) -> Side:
+    try:
+        return _SIDES[text]
+    except KeyError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a side; choose customer or supplier"
+        ) from None
+
+
+def _load_ledger(path: str) -> Ledger:
+    try:
+        document = json.loads(_read(path, "ledger file"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise ReskontroError(f"the ledger file {path!r} is not JSON: {error}") from None
+    return Ledger.from_dict(document)
+
+
+def _report_date(args: argparse.Namespace, ledger: Ledger) -> date:
+    """``--as-of``, or the day of the ledger's last event (the command reads no clock)."""
+    if args.as_of is not None:
+        as_of: date = args.as_of
+        return as_of
+    if not ledger.events:
+        raise _UsageError(f"the ledger {args.ledger!r} is empty; give --as-of")
+    return max(event.on for event in ledger.events)
+
+
+def _write(path: str, data: str | bytes) -> str:
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    try:
+        with open(path, "wb") as handle:
+            handle.write(payload)
+    except OSError as error:
+        raise _FileAccessError(f"cannot write {path!r}: {error.strerror}") from None
+    return f"Wrote {path}\n"
+
+
+def _run_statement(args: argparse.Namespace) -> str:
+    """Build one party's statement from a saved ledger and render it."""
+    from reskontro.statement import PartyDetails, Statement
+
+    if args.format == "pdf" and args.out is None:
+        raise _UsageError("a PDF is binary: give --out FILE.pdf with --format pdf")
+    ledger = _load_ledger(args.ledger)
+    as_of = _report_date(args, ledger)
+    creditor = PartyDetails(
+        name=args.creditor_name,
+        address=args.creditor_address,
+        organisation_number=args.org_no,
+        account_number=args.bank_account,
+    )
+    debtor = (
+        None
+        if args.debtor_name is None
+        else PartyDetails(name=args.debtor_name, address=args.debtor_address)
+    )
+    if args.start is None:
+        statement = Statement.open_items(
+            ledger, args.party, as_of=as_of, creditor=creditor, debtor=debtor,
+            side=args.side, account=args.control_account, kid=args.kid,
+        )
+    else:
+        statement = Statement.period(
+            ledger, args.party, start=args.start, as_of=as_of, creditor=creditor,
+            debtor=debtor, side=args.side, account=args.control_account, kid=args.kid,
+        )
+    output: str | bytes
+    if args.format == "html":
+        output = rendering.render_html(statement, locale=args.locale)
+    elif args.format == "pdf":
+        output = rendering.render_pdf(statement, locale=args.locale)
+    elif args.format == "payment":
+        output = rendering.payment_text(statement, locale=args.locale) + "\n"
+    else:
+        output = rendering.render_text(statement, locale=args.locale)
+    if args.out is not None:
+        return _write(args.out, output)
+    assert isinstance(output, str)
+    return output
+
+
+def _check_party(ledger: Ledger, party: str | None, side: Side | None) -> None:
+    from reskontro.exceptions import PartyNotFoundError
+
+    if party is not None and party not in ledger.parties(side=side):
+        where = "in the ledger" if side is None else f"on the {side.label} ledger"
+        raise PartyNotFoundError(f"no party {party!r} {where}", field="party", value=party)
+
+
+def _run_open_items(args: argparse.Namespace) -> str:
+    """The open items of a saved ledger as of a date, one table per side."""
+    ledger = _load_ledger(args.ledger)
+    as_of = _report_date(args, ledger)
+    _check_party(ledger, args.party, args.side)
+    locale = args.locale
+
+    def day(value: date | None) -> str:
+        return "" if value is None else rendering.format_day(value, locale)
+
+    def amount(money: Money) -> str:
+        return rendering.format_amount(money, locale, symbol=False)
+
+    out = [f"Open items as of {day(as_of)} ({ledger.local_currency})", ""]
+    for side in (Side.RECEIVABLE, Side.PAYABLE):
+        if args.side not in (None, side):
+            continue
+        title, norwegian = _SIDE_TITLES[side]
+        out.append(f"{title} ({norwegian})")
+        items = ledger.open_items(party=args.party, side=side, as_of=as_of)
+        if not items:
+            out.extend(["  (no open items)", ""])
+            continue
+        rows = [
+            [
+                item.id, item.party, item.kind.label, item.entry.document_no or "",
+                day(item.entry.posted), day(item.due), item.amount.currency,
+                amount(item.amount), amount(item.remaining), amount(item.remaining_local),
+                item.match_id or "",
+            ]
+            for item in items
+        ]
+        total = items.remaining.local
+        footer = ["Sum", "", "", "", "", "", "", "", "", amount(total), ""]
+        headers = [
+            "Id", "Party", "Kind", "Doc no", "Posted", "Due", "Cur", "Amount", "Remaining",
+            f"Remaining {ledger.local_currency}", "Match",
+        ]
+        out.extend(_table(headers, rows, right=[7, 8, 9], footer=footer))
+        out.append("")
+    return "\n".join(out)
+
+
+def _run_aging(args: argparse.Namespace) -> str:
+    """The aging of the open items of a saved ledger as of a date, per party."""
+    from reskontro.aging import Buckets, age
+
+    ledger = _load_ledger(args.ledger)
+    as_of = _report_date(args, ledger)
+    _check_party(ledger, args.party, args.side)
+    buckets = None if args.buckets is None else Buckets(bounds=args.buckets)
+    report = age(ledger, as_of, party=args.party, side=args.side, buckets=buckets)
+
+    def amount(money: Money) -> str:
+        return rendering.format_amount(money, args.locale, symbol=False)
+
+    day = rendering.format_day(as_of, args.locale)
+    out = [f"Aging of open items as of {day}, days past due ({ledger.local_currency})", ""]
+    if not report.rows:
+        return "\n".join([*out, "  (no open items)", ""])
+    rows = [
+        [row.side.label, row.party, *(amount(m) for m in row.local), amount(row.total)]
+        for row in report.rows
+    ]
+    footer = ["Total", "", *(amount(m) for m in report.total), amount(report.grand_total)]
+    headers = ["Side", "Party", *report.labels, "Total"]
+    right = range(2, len(headers))
+    out.extend(_table(headers, rows, right=right, footer=footer))
+    return "\n".join(out) + "\n"
+
+
+def _bounds_argument(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(","))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a list of days; write e.g. 30,60,90"
+        ) from None
+
+
+def _report_options(command: argparse.ArgumentParser, *, party_required: bool) -> None:
+    """The options every report on a saved ledger shares."""
+    command.add_argument("--ledger", required=True, metavar="LEDGER.json",
+                         help="the ledger, as saved by reskontro (Ledger.to_dict as JSON)")
+    command.add_argument("--party", required=party_required, metavar="P",
+                         help="the party number" + ("" if party_required else " (default: all)"))
+    command.add_argument("--side", type=_side_argument,
+                         default="customer" if party_required else None,
+                         metavar="customer|supplier",
+                         help="the customer or supplier ledger (default: "
+                              + ("customer)" if party_required else "both)"))
+    command.add_argument("--as-of", type=_date_argument, metavar="DATE",
+                         help="the report date, 2026-01-31 or 31.01.2026 (default: the day of "
+                              "the ledger's last event; reskontro reads no clock)")
+    command.add_argument("--locale", type=_locale_argument, default=LOCALE,
+                         help="how amounts and dates are written (default: %(default)s; "
+                              "e.g. en_GB)")
+
+
+def _add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    statement = commands.add_parser(
+        "statement",
+        help="one party's statement (kontoutdrag) as text, HTML, PDF or a payment message",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description=(
+            "Read a ledger saved as JSON and write the statement of one party: its open\n"
+            "items as of a date, or with --from every entry from that day on after an\n"
+            "opening balance; totals, aging and how to pay (amount, --bank-account, KID).\n"
+            "Words are Norwegian for nb_NO/nn_NO and English otherwise."
+        ),
+        epilog=(
+            "examples:\n"
+            "  reskontro demo --save-ledger demo.json\n"
+            "  reskontro statement --ledger demo.json --party 10004 \\\n"
+            "      --creditor-name 'Kaffegrossisten AS' --bank-account 86011117947\n"
+            "  reskontro statement --ledger demo.json --party 10004 --from 2026-01-01 \\\n"
+            "      --format html --locale en_GB --out statement.html\n"
+            "  reskontro statement --ledger demo.json --party 10002 --format payment \\\n"
+            "      --bank-account 86011117947"
+        ),
+    )
+    _report_options(statement, party_required=True)
+    statement.add_argument("--from", dest="start", type=_date_argument, metavar="DATE",
+                           help="list every entry posted from DATE to --as-of, after the "
+                                "opening balance (default: the open items only)")
+    statement.add_argument("--format", choices=["text", "html", "pdf", "payment"],
+                           default="text",
+                           help="text (default), a printable HTML page, PDF (needs the pdf "
+                                "extra and --out), or the short payment message")
+    statement.add_argument("--out", metavar="FILE",
+                           help="write to FILE instead of standard output")
+    statement.add_argument("--control-account", metavar="ACCOUNT",
+                           help="one control account only, e.g. 1500 (default: all of the side)")
+    who = statement.add_argument_group("who the statement is from and to")
+    who.add_argument("--creditor-name", default="Creditor", metavar="NAME",
+                     help="the creditor's name, printed as the sender (default: %(default)s)")
+    who.add_argument("--creditor-address", action="append", default=[], metavar="LINE",
+                     help="an address line of the creditor (repeat for more lines)")
+    who.add_argument("--org-no", metavar="NUMBER",
+                     help="the creditor's organisation number (9 digits, checked)")
+    who.add_argument("--bank-account", metavar="NUMBER",
+                     help="the creditor's bank account number to pay to (11 digits, "
+                          "checked); without it there are no payment details")
+    who.add_argument("--debtor-name", metavar="NAME", help="the debtor's name (optional)")
+    who.add_argument("--debtor-address", action="append", default=[], metavar="LINE",
+                     help="an address line of the debtor (repeat for more lines)")
+    who.add_argument("--kid", metavar="KID",
+                     help="the party's KID (MOD10), used when no single open invoice has one")
+    statement.set_defaults(run=_run_statement)
+
+    open_items = commands.add_parser(
+        "open-items",
+        help="the open items of a saved ledger as of a date (åpne poster)",
+        description="Read a ledger saved as JSON and list its open items as of a date, "
+                    "per side, with the sum of what remains.",
+    )
+    _report_options(open_items, party_required=False)
+    open_items.set_defaults(run=_run_open_items)
+
+    aging = commands.add_parser(
+        "aging",
+        help="the aging of a saved ledger's open items (aldersfordeling)",
+        description="Read a ledger saved as JSON and sort its open items by days past due "
+                    "as of a date, per party, in local currency.",
+    )
+    _report_options(aging, party_required=False)
+    aging.add_argument("--buckets", type=_bounds_argument, metavar="DAYS",
+                       help="the last day of each overdue column (default: 30,60,90)")
+    aging.set_defaults(run=_run_aging)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``reskontro`` command, with its subcommands.
 
@@ -505,6 +867,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
     )
     demo.set_defaults(run=_run_demo)
+    demo.add_argument("--save-ledger", metavar="FILE.json",
+                      help="also write the demo ledger as JSON (Ledger.to_dict), to try the "
+                           "statement, open-items, aging and match commands on")
     match = commands.add_parser(
         "match",
         help="import an OCR giro or camt.054 file into a saved ledger and match it",
@@ -531,6 +896,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="where to write the new ledger (the input ledger is replaced "
                             "only if this names it)")
     match.set_defaults(run=_run_match)
+    _add_report_commands(commands)
     return parser
 
 
@@ -558,7 +924,7 @@ def main(argv: list[str] | None = None) -> int:
     run: Callable[[argparse.Namespace], str] = args.run
     try:
         text = run(args)
-    except _FileAccessError as problem:
+    except (_FileAccessError, _UsageError) as problem:
         print(f"reskontro: error: {problem}", file=sys.stderr)
         return 2
     except ReskontroError as error:

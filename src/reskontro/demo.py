@@ -13,6 +13,7 @@ What happens, day by day (entry ids in brackets, match ids after an arrow):
 ==========  =================================================================
 date        event
 ==========  =================================================================
+18.12.2025  invoice 998 to Hansen Regnskap, 1 875,00, due 02.01.2026 [F-998]
 05.01.2026  invoice 1001 to Fjordkaffe AS, 12 500,00 [F-1001]
 06.01.2026  supplier invoice 5501 from Kontorpartner AS, 9 375,00 [LF-5501]
 08.01.2026  invoice 1002 to Nordlys Bakeri AS, 8 000,00 [F-1002]
@@ -23,6 +24,7 @@ date        event
 15.01.2026  credit note 1006 to Bergen Sykkel AS, 1 250,00 [K-1006]
 16.01.2026  invoice 1008 to Hansa Handel GmbH, EUR 2 000,00 booked at
             11,40 = NOK 22 800,00 [F-1008]
+17.01.2026  a reminder (purring) for F-998 is recorded, deadline 31.01.2026
 18.01.2026  Fjordkaffe pays 1001 in full with its KID [P-1] -> M1, closed
 19.01.2026  we pay Kontorpartner 9 375,00 [LB-1]; matched with *both*
             supplier invoices by mistake -> M2, open
@@ -54,6 +56,7 @@ KIDs are made the same way from our customer number with the supplier, 7788.
 F-1007 10001 4375.00 NOK None
 F-1002 10002 3000.00 NOK M3
 P-4 10003 -500.00 NOK M5
+F-998 10004 1875.00 NOK None
 F-1004 10004 3125.00 NOK None
 >>> ledger.balance(side=Side.PAYABLE).local
 Money('-2500.00', 'NOK')
@@ -67,6 +70,7 @@ from types import MappingProxyType
 from typing import Final
 
 from reskontro.entries import Entry, Side
+from reskontro.events import NoticeLevel
 from reskontro.ledger import Ledger
 from reskontro.money import Money
 from reskontro.rates import RateTable
@@ -207,6 +211,10 @@ def build_demo_ledger() -> Ledger:
     d = date
     ledger = Ledger(LOCAL_CURRENCY)
 
+    # December: an invoice Hansen Regnskap has not paid (dunned in January).
+    ledger = ledger.post(_invoice("998", "10004", "1875.00", d(2025, 12, 18), d(2026, 1, 2),
+                                  "Kontorkaffe, desember"))
+
     # January: invoices out, supplier invoices in, one credit note.
     ledger = ledger.post_many(
         [
@@ -233,6 +241,10 @@ def build_demo_ledger() -> Ledger:
             ),
         ]
     )
+
+    # The reminder sent for 998, 15 days after its due date, is recorded (no fee charged).
+    ledger = ledger.record_notice(["F-998"], NoticeLevel.REMINDER, on=d(2026, 1, 17),
+                                  deadline=d(2026, 1, 31))
 
     # A full payment with the invoice's KID.
     ledger = ledger.post(_payment("P-1", "10001", "-12500.00", d(2026, 1, 18),

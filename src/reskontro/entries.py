@@ -122,6 +122,13 @@ class EntryKind(enum.StrEnum):
     FX_GAIN = "fx_gain"
     #: A realized exchange loss (disagio); a local-currency amount only.
     FX_LOSS = "fx_loss"
+    #: An unrealized exchange gain from a revaluation (urealisert agio), or the
+    #: reversal of an unrealized loss; a local-currency amount only, linked to
+    #: the revalued item by ``revalues``.
+    FX_UNREALIZED_GAIN = "fx_unrealized_gain"
+    #: An unrealized exchange loss from a revaluation (urealisert disagio), or
+    #: the reversal of an unrealized gain.
+    FX_UNREALIZED_LOSS = "fx_unrealized_loss"
     #: A payment (cash) discount (kontantrabatt).
     DISCOUNT = "discount"
     #: A payment tolerance or rounding adjustment.
@@ -154,9 +161,9 @@ def _expected_sign(kind: EntryKind, side: Side) -> int:
         return 1 if side is Side.RECEIVABLE else -1
     if kind in _DECREASING:
         return -1 if side is Side.RECEIVABLE else 1
-    if kind is EntryKind.FX_GAIN:
+    if kind is EntryKind.FX_GAIN or kind is EntryKind.FX_UNREALIZED_GAIN:
         return 1
-    if kind is EntryKind.FX_LOSS:
+    if kind is EntryKind.FX_LOSS or kind is EntryKind.FX_UNREALIZED_LOSS:
         return -1
     return 0
 
@@ -224,6 +231,8 @@ class EntryOptions(CommonOptions, total=False):
     amount_local: Money
     rate: Decimal | None
     rates: RateTable
+    #: The item an unrealized exchange difference adjusts.
+    revalues: str
 
 
 def _check_text(entry_id: Any, name: str, value: object, *, optional: bool) -> None:
@@ -294,6 +303,8 @@ class Entry:
         reverses: for a counter-entry (storno), the id of the entry it
             reverses. A counter-entry keeps the kind of the original and has
             the opposite sign, so the sign rule is inverted for it.
+        revalues: for an unrealized exchange difference (and only for one),
+            the id of the open item whose local value it adjusts.
 
     >>> from datetime import date
     >>> Entry(id="J-1", side=Side.RECEIVABLE, party="10001", account="1500",
@@ -334,6 +345,7 @@ class Entry:
     excluded_from_collection: bool = False
     reverses: str | None = None
     rate: Decimal | None = None
+    revalues: str | None = None
     sub_account: SubAccount = attrs.field(init=False, eq=False, hash=False)
 
     def __init__(
@@ -357,6 +369,7 @@ class Entry:
         excluded_from_collection: bool = False,
         reverses: str | None = None,
         rate: Decimal | None = None,
+        revalues: str | None = None,
         currency: str | None = None,
         value: Decimal | None = None,
         local_currency: str | None = None,
@@ -390,6 +403,7 @@ class Entry:
         _SET_EXCLUDED(self, excluded_from_collection)
         _SET_REVERSES(self, reverses)
         _SET_RATE(self, rate)
+        _SET_REVALUES(self, revalues)
         self._validate()
 
     @property
@@ -420,6 +434,7 @@ class Entry:
             and (self.document_no is None or type(self.document_no) is str)
             and (self.reference is None or type(self.reference) is str)
             and (self.reverses is None or type(self.reverses) is str)
+            and (self.revalues is None) is (self.kind not in _UNREALIZED_KINDS)
             and (self.rate is None or (type(self.rate) is Decimal and self.rate > 0))
             and type(self.text) is str
             and type(self.disputed) is bool
@@ -474,6 +489,14 @@ class Entry:
         _check_text(entry_id, "document_no", self.document_no, optional=True)
         _check_text(entry_id, "reference", self.reference, optional=True)
         _check_text(entry_id, "reverses", self.reverses, optional=True)
+        _check_text(entry_id, "revalues", self.revalues, optional=True)
+        if (self.revalues is None) is not (self.kind not in _UNREALIZED_KINDS):
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: an unrealized exchange difference names the item it "
+                f"revalues, and only such an entry does (kind {self.kind.value}, "
+                f"revalues={self.revalues!r})",
+                entry_id=entry_id, field="revalues", value=self.revalues,
+            )
         if self.rate is not None and not (
             isinstance(self.rate, Decimal) and self.rate.is_finite() and self.rate > 0
         ):
@@ -568,6 +591,8 @@ class Entry:
             parts.append(f"reverses={self.reverses!r}")
         if self.rate is not None:
             parts.append(f"rate={self.rate!r}")
+        if self.revalues is not None:
+            parts.append(f"revalues={self.revalues!r}")
         return f"Entry({', '.join(parts)})"
 
     @property
@@ -668,6 +693,7 @@ class Entry:
         _SET_FACTORED(entry, get("factored", False))
         _SET_EXCLUDED(entry, get("excluded_from_collection", False))
         _SET_REVERSES(entry, None)
+        _SET_REVALUES(entry, get("revalues"))
         entry._validate()
         return entry
 
@@ -818,6 +844,46 @@ class Entry:
         )
 
     @classmethod
+    def fx_unrealized(
+        cls,
+        id: str,  # noqa: A002
+        /,
+        *,
+        party: str,
+        amount_local: Money,
+        currency: str,
+        posted: date,
+        revalues: str,
+        rate: Decimal | None = None,
+        side: Side = Side.RECEIVABLE,
+        account: str | None = None,
+        text: str = "",
+    ) -> Entry:
+        """An unrealized exchange difference on the open item *revalues*.
+
+        Zero in *currency* and the difference in local currency: positive is
+        a gain (kind ``FX_UNREALIZED_GAIN``), negative a loss. A revaluation
+        records the closing *rate*; the pro-rata reversal a settlement posts
+        has none.
+
+        >>> from datetime import date
+        >>> e = Entry.fx_unrealized("U-1", party="1", amount_local=Money("200", "NOK"),
+        ...                         currency="EUR", posted=date(2026, 12, 31), revalues="F-1",
+        ...                         rate=Decimal("11.20"))
+        >>> e.kind, e.amount, e.revalues
+        (EntryKind.FX_UNREALIZED_GAIN, Money('0.00', 'EUR'), 'F-1')
+        """
+        kind = (
+            EntryKind.FX_UNREALIZED_LOSS if amount_local.amount < 0
+            else EntryKind.FX_UNREALIZED_GAIN
+        )
+        return cls(
+            id=id, side=side, party=party, account=account or _DEFAULT_ACCOUNT.get(side, ""),
+            kind=kind, amount=Money.zero(currency), amount_local=amount_local, posted=posted,
+            document_date=posted, text=text, rate=rate, revalues=revalues,
+        )
+
+    @classmethod
     def tolerance(
         cls, id: str, /, *, party: str, amount: Money, posted: date,  # noqa: A002
         **fields: Unpack[EntryOptions],
@@ -875,6 +941,7 @@ class Entry:
             excluded_from_collection=self.excluded_from_collection,
             reverses=self.id,
             rate=self.rate,
+            revalues=self.revalues,
         )
 
 
@@ -938,8 +1005,15 @@ _SET_FACTORED = _slot_setter("factored")
 _SET_EXCLUDED = _slot_setter("excluded_from_collection")
 _SET_REVERSES = _slot_setter("reverses")
 _SET_RATE = _slot_setter("rate")
+_SET_REVALUES = _slot_setter("revalues")
+
+#: Unrealized exchange differences (revaluation entries and their reversals).
+_UNREALIZED_KINDS: Final = frozenset({EntryKind.FX_UNREALIZED_GAIN, EntryKind.FX_UNREALIZED_LOSS})
 
 #: Kinds whose transaction amount may be zero while the local amount is not.
 _LOCAL_ONLY_KINDS: Final = frozenset(
-    {EntryKind.FX_GAIN, EntryKind.FX_LOSS, EntryKind.TOLERANCE, EntryKind.MANUAL}
+    {
+        EntryKind.FX_GAIN, EntryKind.FX_LOSS, EntryKind.FX_UNREALIZED_GAIN,
+        EntryKind.FX_UNREALIZED_LOSS, EntryKind.TOLERANCE, EntryKind.MANUAL,
+    }
 )

@@ -15,6 +15,7 @@ event                  what it records
 :class:`MatchDissolved`  a match was dissolved: all its members are unmatched
 :class:`DueDateChanged`  an entry's due date was changed (the original stays)
 :class:`EntryReversed`   a counter-entry was posted and matched with the original
+:class:`NoticeRecorded`  a dunning notice (reminder, collection notice, hand-over) was sent
 =====================  =====================================================
 
 Events are immutable values; the ledger validates each one as it is applied,
@@ -28,9 +29,11 @@ MatchDissolved(match_id='M1', on=datetime.date(2026, 2, 1))
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import enum
+from collections.abc import Iterable, Mapping
 from datetime import date
-from typing import TypeAlias, final
+from decimal import Decimal
+from typing import Final, TypeAlias, final
 
 import attrs
 
@@ -45,6 +48,8 @@ __all__ = [
     "EntryUnmatched",
     "Event",
     "MatchDissolved",
+    "NoticeLevel",
+    "NoticeRecorded",
 ]
 
 
@@ -53,6 +58,13 @@ _new = object.__new__
 
 def _ids(value: Iterable[str]) -> tuple[str, ...]:
     return value if type(value) is tuple else tuple(value)
+
+
+def _rates(
+    value: Mapping[str, Decimal] | Iterable[tuple[str, Decimal]],
+) -> tuple[tuple[str, Decimal], ...]:
+    pairs = value.items() if isinstance(value, Mapping) else value
+    return tuple(sorted((currency, rate) for currency, rate in pairs))
 
 
 def _allocations(value: Iterable[Allocation]) -> tuple[Allocation, ...]:
@@ -96,6 +108,10 @@ class EntriesMatched:
         close_policy: the policy of a new match; on an extension, ``None``
             keeps the match's policy and a value replaces it.
         extend: ``True`` when an existing live match is extended.
+        rates: for a match across transaction currencies, the exchange rates
+            (local units per unit, per currency) the joining entries are
+            converted at; empty for a match in one currency. Recorded so that
+            replaying the event needs no rate table.
     """
 
     match_id: str
@@ -104,6 +120,7 @@ class EntriesMatched:
     allocations: tuple[Allocation, ...] = attrs.field(default=(), converter=_allocations)
     close_policy: ClosePolicy | None = None
     extend: bool = False
+    rates: tuple[tuple[str, Decimal], ...] = attrs.field(default=(), converter=_rates)
 
     @classmethod
     def of(
@@ -113,6 +130,7 @@ class EntriesMatched:
         on: date,
         allocations: tuple[Allocation, ...],
         close_policy: ClosePolicy,
+        rates: tuple[tuple[str, Decimal], ...] = (),
     ) -> EntriesMatched:
         """The event of a new match whose fields are already checked (the ledger's fast path).
 
@@ -128,6 +146,7 @@ class EntriesMatched:
         _SET_ALLOCATIONS(event, allocations)
         _SET_CLOSE_POLICY(event, close_policy)
         _SET_EXTEND(event, False)
+        _SET_RATES(event, rates)
         return event
 
 
@@ -137,6 +156,7 @@ _SET_ON = EntriesMatched.__dict__["on"].__set__
 _SET_ALLOCATIONS = EntriesMatched.__dict__["allocations"].__set__
 _SET_CLOSE_POLICY = EntriesMatched.__dict__["close_policy"].__set__
 _SET_EXTEND = EntriesMatched.__dict__["extend"].__set__
+_SET_RATES = EntriesMatched.__dict__["rates"].__set__
 
 
 @final
@@ -206,7 +226,73 @@ class EntryReversed:
     on: date
 
 
+class NoticeLevel(enum.StrEnum):
+    """The step of the dunning ladder a notice belongs to, lowest first.
+
+    The members are strings (``NoticeLevel.REMINDER == "reminder"``);
+    :attr:`rank` orders them.
+
+    >>> NoticeLevel("collection_notice").rank
+    2
+    """
+
+    #: A reminder (purring).
+    REMINDER = "reminder"
+    #: A collection notice (inkassovarsel, inkassoloven § 9).
+    COLLECTION_NOTICE = "collection_notice"
+    #: The claim was handed over to a debt collector (inkasso).
+    HANDOVER = "handover"
+
+    def __repr__(self) -> str:
+        return f"NoticeLevel.{self.name}"
+
+    @property
+    def rank(self) -> int:
+        """1 for a reminder, 2 for a collection notice, 3 for a hand-over."""
+        return _RANKS[self]
+
+    @property
+    def label(self) -> str:
+        """A human name for the level, e.g. ``collection notice``."""
+        return self.value.replace("_", " ")
+
+
+_RANKS: Final = {NoticeLevel.REMINDER: 1, NoticeLevel.COLLECTION_NOTICE: 2, NoticeLevel.HANDOVER: 3}
+
+
+@final
+@attrs.frozen(kw_only=True)
+class NoticeRecorded:
+    """A dunning notice about one or more entries was sent on date *on*.
+
+    The ledger keeps, per entry, the notices recorded for it; its last
+    notice (date and level) is what the next dunning run starts from.
+
+    >>> from datetime import date
+    >>> NoticeRecorded(entry_ids=["F-1"], level=NoticeLevel.REMINDER, on=date(2026, 2, 2),
+    ...                deadline=date(2026, 2, 16)).entry_ids
+    ('F-1',)
+
+    Attributes:
+        entry_ids: the entries (claims) the notice is about.
+        level: the :class:`NoticeLevel`.
+        on: the day the notice was sent.
+        deadline: the payment deadline the notice gave, if any.
+    """
+
+    entry_ids: tuple[str, ...] = attrs.field(converter=_ids)
+    level: NoticeLevel
+    on: date
+    deadline: date | None = None
+
+
 #: Any ledger event.
 Event: TypeAlias = (
-    EntryPosted | EntriesMatched | EntryUnmatched | MatchDissolved | DueDateChanged | EntryReversed
+    EntryPosted
+    | EntriesMatched
+    | EntryUnmatched
+    | MatchDissolved
+    | DueDateChanged
+    | EntryReversed
+    | NoticeRecorded
 )

@@ -29,18 +29,28 @@ __all__ = [
     "DuplicateMatchError",
     "EntryNotFoundError",
     "FileFormatError",
+    "InvalidAccountNumberError",
     "InvalidAmountError",
     "InvalidEntryError",
     "InvalidEventError",
     "InvalidKidError",
+    "InvalidLocaleError",
+    "InvalidOrganisationNumberError",
+    "InvalidPolicyError",
     "InvalidQueryError",
     "InvalidRateError",
+    "InvalidStatementError",
+    "InvalidTermsError",
     "MatchDateError",
     "MatchError",
     "MatchNotFoundError",
+    "MissingExtraError",
+    "MissingInterestRateError",
     "MissingRateError",
     "NotMatchedError",
+    "NoticeError",
     "OverallocationError",
+    "PartyNotFoundError",
     "PostAgainstPostError",
     "PostAgainstPostWarning",
     "ReskontroError",
@@ -252,6 +262,55 @@ class ReversalError(ReskontroError, ValueError):
 
 class SerializationError(ReskontroError, ValueError):
     """A serialized document is malformed, of an unknown schema or of an unknown version."""
+
+
+class InvalidTermsError(ReskontroError, ValueError):
+    """Payment terms are invalid: days out of range, a bad discount, a malformed document."""
+
+
+class InvalidPolicyError(ReskontroError, ValueError):
+    """A collection parameter is invalid: aging buckets, a rate or fee table, a dunning policy."""
+
+
+class MissingInterestRateError(ReskontroError, LookupError):
+    """No late-payment interest rate covers a day interest is asked for."""
+
+
+class NoticeError(InvalidEventError):
+    """A dunning notice cannot be recorded: a credit entry, or dated before posting or a notice."""
+
+
+class PartyNotFoundError(ReskontroError, LookupError):
+    """No party with that number has entries on the side (and control account) asked about."""
+
+
+class InvalidStatementError(ReskontroError, ValueError):
+    """A statement cannot be made as asked: a period that ends before it starts, nothing to pay."""
+
+
+class InvalidAccountNumberError(ReskontroError, ValueError):
+    """A Norwegian bank account number (kontonummer) has the wrong length or check digit."""
+
+
+class InvalidOrganisationNumberError(ReskontroError, ValueError):
+    """A Norwegian organisation number (organisasjonsnummer) has the wrong length or check digit."""
+
+
+class InvalidLocaleError(ReskontroError, ValueError):
+    """A locale identifier (such as ``nb_NO`` or ``en_GB``) is malformed or unknown to babel."""
+
+
+class MissingExtraError(ReskontroError, ImportError):
+    """An optional dependency is not installed; the message names the extra that installs it.
+
+    ``value`` (and ``extra``) is the name of the extra, e.g. ``pdf``; install it
+    with ``pip install "reskontro[pdf]"``.
+    """
+
+    @property
+    def extra(self) -> str:
+        """The name of the optional extra that provides the missing dependency."""
+        return str(self.value)
 
 
 class ReskontroWarning(UserWarning):

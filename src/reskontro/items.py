@@ -30,11 +30,12 @@ from typing import Any, final, overload
 import attrs
 
 from reskontro.currency import quantum
+from reskontro.display import Column, Tabular
 from reskontro.entries import Entry, EntryKind, Side, SubAccount
 from reskontro.exceptions import CurrencyMismatchError
 from reskontro.money import CONTEXT, Money
 
-__all__ = ["Balance", "Item", "ItemList", "Status"]
+__all__ = ["Balance", "BalanceList", "Item", "ItemList", "Status", "SubAccountBalance"]
 
 
 class Status(enum.StrEnum):
@@ -209,11 +210,13 @@ class Item:
 
 
 @final
-class ItemList(Sequence[Item]):
+class ItemList(Tabular, Sequence[Item]):
     """A read-only list of items with their sums, as queries return it.
 
     ``total`` adds up the items' original amounts (the sum of the filtered
-    items); ``remaining`` adds up what is left of them.
+    items); ``remaining`` adds up what is left of them. In a notebook it shows
+    as a table; ``to_records()`` and ``to_pandas()`` give its rows (see
+    :mod:`reskontro.display`).
 
     >>> from datetime import date
     >>> from reskontro import Ledger
@@ -227,6 +230,14 @@ class ItemList(Sequence[Item]):
     """
 
     __slots__ = ("_items", "_local")
+
+    _columns = (
+        Column("id"), Column("side"), Column("party"), Column("account"), Column("kind"),
+        Column("document_no"), Column("posted", "date"), Column("due", "date"),
+        Column("currency"), Column("amount", "amount"), Column("amount_local", "amount"),
+        Column("remaining", "amount"), Column("remaining_local", "amount"),
+        Column("is_open", "bool"), Column("match_id"), Column("reference"), Column("text"),
+    )
 
     def __init__(self, items: Iterable[Item], local_currency: str) -> None:
         self._items = tuple(items)
@@ -284,8 +295,18 @@ class ItemList(Sequence[Item]):
         """The sum of the items' remaining amounts, in local currency and per currency."""
         return self._sum(remaining=True)
 
+    def _table_title(self) -> str:
+        return (
+            f"{len(self._items)} item{'' if len(self._items) == 1 else 's'}, "
+            f"remaining {self.remaining.local}"
+        )
+
     def to_records(self) -> list[dict[str, Any]]:
         """The items as plain dicts (one per item), for tables and DataFrames.
+
+        Amounts are ``Decimal`` and dates ``datetime.date`` (see
+        :mod:`reskontro.display`); ``remaining`` is in the item's transaction
+        currency and ``remaining_local`` in the ledger's.
 
         >>> from datetime import date
         >>> from reskontro import Entry, Ledger, Money
@@ -316,3 +337,128 @@ class ItemList(Sequence[Item]):
             }
             for item in self._items
         ]
+
+
+@final
+@attrs.frozen(kw_only=True)
+class SubAccountBalance:
+    """One row of a ledger summary: a sub-account, its balance and its open items.
+
+    >>> from datetime import date
+    >>> from reskontro import Ledger
+    >>> (row,) = Ledger("NOK").post(Entry.invoice(
+    ...     "F-1", party="1", amount=Money("100", "NOK"), posted=date(2026, 1, 2))).summary()
+    >>> str(row.sub_account), row.balance.local, row.open_items
+    ('customer 1 / 1500', Money('100.00', 'NOK'), 1)
+
+    Attributes:
+        sub_account: the sub-account (side, party, control account).
+        balance: its balance, in local currency and per transaction currency.
+        open_items: how many of its items are open.
+    """
+
+    sub_account: SubAccount
+    balance: Balance
+    open_items: int
+
+
+@final
+class BalanceList(Tabular, Sequence[SubAccountBalance]):
+    """The balances of a ledger's sub-accounts: the ledger summary.
+
+    :meth:`Ledger.summary <reskontro.Ledger.summary>` returns it, sorted by
+    sub-account. ``total`` adds the balances up. In a notebook it shows as a
+    table; ``to_records()`` gives one row per sub-account with its side,
+    party, account, number of open items and local balance, and, when the
+    ledger holds a currency other than the local one, a ``balance_<CODE>``
+    column per transaction currency.
+
+    >>> from datetime import date
+    >>> from reskontro import Ledger
+    >>> summary = Ledger("NOK").post_many([
+    ...     Entry.invoice("F-1", party="1", amount=Money("100", "NOK"), posted=date(2026, 1, 2)),
+    ...     Entry.invoice("F-2", party="2", amount=Money("10", "EUR"),
+    ...                   amount_local=Money("115", "NOK"), posted=date(2026, 1, 2)),
+    ... ]).summary()
+    >>> summary.total.local
+    Money('215.00', 'NOK')
+    >>> summary.to_records()[1]
+    {'side': 'receivable', 'party': '2', 'account': '1500', 'open_items': 1, \
+'balance_local': Decimal('115.00'), 'balance_EUR': Decimal('10.00'), 'balance_NOK': Decimal('0.00')}
+    """
+
+    __slots__ = ("_local", "_rows")
+
+    def __init__(self, rows: Iterable[SubAccountBalance], local_currency: str) -> None:
+        self._rows = tuple(rows)
+        self._local = local_currency
+
+    @overload
+    def __getitem__(self, index: int) -> SubAccountBalance: ...
+    @overload
+    def __getitem__(self, index: slice) -> BalanceList: ...
+    def __getitem__(self, index: int | slice) -> SubAccountBalance | BalanceList:
+        if isinstance(index, slice):
+            return BalanceList(self._rows[index], self._local)
+        return self._rows[index]
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __iter__(self) -> Iterator[SubAccountBalance]:
+        return iter(self._rows)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, BalanceList):
+            return NotImplemented
+        return self._rows == other._rows and self._local == other._local
+
+    def __hash__(self) -> int:
+        return hash((self._rows, self._local))
+
+    def __repr__(self) -> str:
+        return f"BalanceList({list(self._rows)!r}, {self._local!r})"
+
+    @property
+    def total(self) -> Balance:
+        """The sum of the balances, in local currency and per transaction currency."""
+        total = Balance.zero(self._local)
+        for row in self._rows:
+            total = total + row.balance
+        return total
+
+    def _currencies(self) -> tuple[str, ...]:
+        codes = sorted({m.currency for row in self._rows for m in row.balance.by_currency})
+        return () if codes in ([], [self._local]) else tuple(codes)
+
+    def _table_columns(self) -> tuple[Column, ...]:
+        return (
+            Column("side"), Column("party"), Column("account"), Column("open_items", "int"),
+            Column("balance_local", "amount"),
+            *(Column(f"balance_{code}", "amount") for code in self._currencies()),
+        )
+
+    def _table_title(self) -> str:
+        n = len(self._rows)
+        return f"{n} sub-account{'' if n == 1 else 's'}, balance {self.total.local}"
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per sub-account (amounts as ``Decimal``; see :mod:`reskontro.display`).
+
+        >>> BalanceList([], "NOK").to_records()
+        []
+        """
+        codes = self._currencies()
+        records = []
+        for row in self._rows:
+            record: dict[str, Any] = {
+                "side": row.sub_account.side.value,
+                "party": row.sub_account.party,
+                "account": row.sub_account.account,
+                "open_items": row.open_items,
+                "balance_local": row.balance.local.amount,
+            }
+            for code in codes:
+                record[f"balance_{code}"] = row.balance[code].amount
+            records.append(record)
+        return records

@@ -298,7 +298,10 @@ def compose(
     Args:
         parts: ``(value, width)`` pairs; a value is a non-negative int or a
             string of digits no longer than its width.
-        algorithm, allow_dash, min_length, max_length: as for :func:`generate`.
+        algorithm: MOD10 (the default) or MOD11, as for :func:`generate`.
+        allow_dash: accept a MOD11 check character ``-``, as for :func:`generate`.
+        min_length: the shortest KID allowed, as for :func:`generate`.
+        max_length: the longest KID allowed, as for :func:`generate`.
 
     Raises:
         InvalidKidError: a value is negative, not digits, or wider than its width.

@@ -55,6 +55,7 @@ import attrs
 from reskontro._gc import paused
 from reskontro._state import MatchState, State
 from reskontro.currency import check_currency, quantum
+from reskontro.display import html_table
 from reskontro.entries import Entry, EntryKind, Side, SubAccount
 from reskontro.events import (
     DueDateChanged,
@@ -64,8 +65,11 @@ from reskontro.events import (
     EntryUnmatched,
     Event,
     MatchDissolved,
+    NoticeLevel,
+    NoticeRecorded,
 )
 from reskontro.exceptions import (
+    CrossCurrencyMatchError,
     InvalidEntryError,
     InvalidEventError,
     InvalidQueryError,
@@ -73,16 +77,18 @@ from reskontro.exceptions import (
     NotMatchedError,
     ReversalError,
 )
-from reskontro.items import Balance, Item, ItemList, Status
+from reskontro.items import Balance, BalanceList, Item, ItemList, Status, SubAccountBalance
 from reskontro.matching import (
     Allocation,
     ClosePolicy,
     Match,
     MatchRow,
+    MatchRowList,
     PostAgainstPost,
     settle,
 )
 from reskontro.money import CONTEXT, Money, parse_amount
+from reskontro.rates import RateTable
 
 __all__ = ["Ledger", "LedgerOptions"]
 
@@ -100,15 +106,22 @@ class LedgerOptions:
         auto_close_zero: close a zero-amount entry at posting by putting it
             in a match of its own (Business Central's behaviour); off by
             default, as in 24SevenOffice, where it stays open until matched.
+        cross_currency: allow matches across transaction currencies (an EUR
+            invoice paid in NOK) when the caller supplies exchange rates; off
+            by default, so a payment in the wrong currency is refused.
 
     >>> LedgerOptions(post_against_post=PostAgainstPost.REFUSE)
-    LedgerOptions(post_against_post=PostAgainstPost.REFUSE, auto_close_zero=False)
+    LedgerOptions(post_against_post=PostAgainstPost.REFUSE, auto_close_zero=False, \
+cross_currency=False)
     """
 
     post_against_post: PostAgainstPost = attrs.field(
         default=PostAgainstPost.WARN, validator=attrs.validators.instance_of(PostAgainstPost)
     )
     auto_close_zero: bool = attrs.field(
+        default=False, validator=attrs.validators.instance_of(bool)
+    )
+    cross_currency: bool = attrs.field(
         default=False, validator=attrs.validators.instance_of(bool)
     )
 
@@ -249,6 +262,8 @@ class Ledger:
         local_currency: the ledger's local (functional) currency, e.g. ``"NOK"``.
         post_against_post: the post-against-post policy (default warn).
         auto_close_zero: close zero-amount entries at posting (default off).
+        cross_currency: allow matches across transaction currencies with
+            caller-supplied rates (default off).
 
     >>> Ledger("NOK")
     Ledger.from_events([], 'NOK')
@@ -272,9 +287,11 @@ class Ledger:
         *,
         post_against_post: PostAgainstPost = PostAgainstPost.WARN,
         auto_close_zero: bool = False,
+        cross_currency: bool = False,
     ) -> None:
         options = LedgerOptions(
-            post_against_post=post_against_post, auto_close_zero=auto_close_zero
+            post_against_post=post_against_post, auto_close_zero=auto_close_zero,
+            cross_currency=cross_currency,
         )
         code = check_currency(local_currency)
         self._init(code, options, _Store(code), 0)
@@ -307,6 +324,7 @@ class Ledger:
         *,
         post_against_post: PostAgainstPost = PostAgainstPost.WARN,
         auto_close_zero: bool = False,
+        cross_currency: bool = False,
     ) -> Ledger:
         """Rebuild a ledger by replaying *events* in order.
 
@@ -323,7 +341,8 @@ class Ledger:
         True
         """
         options = LedgerOptions(
-            post_against_post=post_against_post, auto_close_zero=auto_close_zero
+            post_against_post=post_against_post, auto_close_zero=auto_close_zero,
+            cross_currency=cross_currency,
         )
         code = check_currency(local_currency)
         store = _Store.replay(code, events)
@@ -380,12 +399,29 @@ class Ledger:
             opts.append(f", post_against_post={self._options.post_against_post!r}")
         if self._options.auto_close_zero:
             opts.append(", auto_close_zero=True")
+        if self._options.cross_currency:
+            opts.append(", cross_currency=True")
         if self._n > 20:
             return (
                 f"<Ledger {self._local}: {self._n} events, "
                 f"{len(self._state().entries)} entries{''.join(opts)}>"
             )
         return f"Ledger.from_events({list(self.events)!r}, {self._local!r}{''.join(opts)})"
+
+    @_locked
+    def _repr_html_(self) -> str:
+        """The ledger in a notebook: its size and its summary table (every cell escaped)."""
+        summary = self.summary()
+        n_entries = len(self._state().entries)
+        return html_table(
+            summary.to_records(),
+            columns=summary._table_columns(),
+            title=(
+                f"Ledger in {self._local}: {self._n} event{'' if self._n == 1 else 's'}, "
+                f"{n_entries} entr{'y' if n_entries == 1 else 'ies'}; "
+                f"{summary._table_title()}"
+            ),
+        )
 
     # -- state access ------------------------------------------------------------
 
@@ -573,6 +609,8 @@ class Ledger:
         allocations: Iterable[Allocation] = (),
         close_policy: ClosePolicy | None = None,
         extend: bool = False,
+        rates: RateTable | None = None,
+        rate_date: date | None = None,
     ) -> Ledger:
         """Match entries of one sub-account (opprett kobling).
 
@@ -589,13 +627,21 @@ class Ledger:
                 extended match's policy.
             extend: when one of the entries is already in a live match, add the
                 others to that match instead of refusing (see :meth:`extend_match`).
+            rates: exchange rates for a match across transaction currencies
+                (needs ``LedgerOptions(cross_currency=True)``); ignored when
+                the entries share one currency (see docs/foreign-currency.md).
+            rate_date: the date whose rates convert the entries; by default
+                the latest posting date among them (the applying entry's
+                date, Business Central's rule).
 
         Raises:
             EntryNotFoundError: an entry is not in the ledger.
             AlreadyMatchedError: an entry is in another match (and not ``extend``).
             SubAccountMismatchError: the entries are on different sub-accounts.
             MatchDateError: *on* is before an entry's posting date.
-            CrossCurrencyMatchError: the entries are in different currencies.
+            CrossCurrencyMatchError: the entries are in different currencies
+                and cross-currency matching is off or has no rates.
+            MissingRateError: the rate table has no rate for a currency on the rate date.
             OverallocationError: an explicit allocation does not fit.
             PostAgainstPostError: the policy is ``REFUSE`` and the match breaks it.
 
@@ -629,16 +675,18 @@ class Ledger:
                 if not joining:
                     return self
                 return self.extend_match(
-                    existing, joining, on=on, allocations=allocs, close_policy=close_policy
+                    existing, joining, on=on, allocations=allocs, close_policy=close_policy,
+                    rates=rates, rate_date=rate_date,
                 )
         if on is not None:
             on = _date(on, "on")
+        cross = self._cross_rates(state, ids, None, rates, rate_date)
         store = self._writable()
         with store.appending() as log:
             # new_match checks the entries and resolves the default date in one pass
             log.append(store.state.new_match(
                 match_id if match_id is not None else self._new_match_id(), ids, on, allocs,
-                close_policy, self._options.post_against_post,
+                close_policy, self._options.post_against_post, cross,
             ))
         return Ledger._make(self._local, self._options, store, len(store.log))
 
@@ -731,6 +779,8 @@ class Ledger:
         on: date | None = None,
         allocations: Iterable[Allocation] = (),
         close_policy: ClosePolicy | None = None,
+        rates: RateTable | None = None,
+        rate_date: date | None = None,
     ) -> Ledger:
         """Add entries to a live match.
 
@@ -761,6 +811,10 @@ class Ledger:
                 match's last change and the entries' posting dates.
             allocations: further explicit allocations.
             close_policy: a new close policy for the match, or ``None`` to keep it.
+            rates, rate_date: as for :meth:`match`, when the match spans (or
+                comes to span) several transaction currencies; the new entries
+                are converted at the rates of *rate_date*, by default their
+                latest posting date.
 
         Raises:
             MatchNotFoundError: no such match.
@@ -768,13 +822,54 @@ class Ledger:
         """
         ids = _ids(entry_ids)
         state = self._state()
+        ms = state.live_match(match_id, "extend")
         if on is None:
-            on = self._default_date(state, ids, state.live_match(match_id, "extend"))
+            on = self._default_date(state, ids, ms)
         event = EntriesMatched(
             match_id=match_id, entry_ids=ids, on=on, allocations=tuple(allocations),
             close_policy=close_policy, extend=True,
+            rates=self._cross_rates(state, ids, ms, rates, rate_date),
         )
         return self._commit([event])
+
+    def _cross_rates(
+        self,
+        state: State,
+        ids: Sequence[str],
+        ms: MatchState | None,
+        rates: RateTable | None,
+        rate_date: date | None,
+    ) -> tuple[tuple[str, Decimal], ...]:
+        """The rates of a cross-currency match (or extension), or ``()`` when none is needed."""
+        if rates is None and rate_date is None:
+            return ()
+        if rates is not None and not isinstance(rates, RateTable):
+            raise CrossCurrencyMatchError(
+                f"rates must be a RateTable, got {rates!r}", field="rates", value=rates
+            )
+        if rate_date is not None:
+            rate_date = _date(rate_date, "rate_date")
+        joining = [state.entry(i) for i in ids]
+        members = joining + ([state.entries[i] for i in ms.members] if ms is not None else [])
+        currencies = {e.currency for e in members}
+        if len(currencies) < 2:
+            return ()
+        if not self._options.cross_currency:
+            raise CrossCurrencyMatchError(
+                f"the entries are in {', '.join(sorted(currencies))}; matches across "
+                f"transaction currencies are off (LedgerOptions(cross_currency=True) allows them)",
+                field="rates", value=tuple(sorted(currencies)),
+            )
+        if rates is None:
+            raise CrossCurrencyMatchError(
+                f"the entries are in {', '.join(sorted(currencies))}; a cross-currency match "
+                f"needs rates=", field="rates", value=None,
+            )
+        when = rate_date or max(e.posted for e in joining)
+        return tuple(
+            (currency, rates.rate(currency, when))
+            for currency in sorted(currencies - {self._local})
+        )
 
     @staticmethod
     def _default_date(state: State, ids: Sequence[str], ms: MatchState | None) -> date:
@@ -938,6 +1033,93 @@ class Ledger:
             )
         )
         return self._commit(events)
+
+    # -- dunning notices ----------------------------------------------------------------
+
+    def record_notice(
+        self,
+        entry_ids: Iterable[str],
+        level: NoticeLevel,
+        *,
+        on: date,
+        deadline: date | None = None,
+    ) -> Ledger:
+        """Record that a dunning notice about *entry_ids* was sent on *on*.
+
+        Appends a :class:`~reskontro.events.NoticeRecorded` event; each entry's
+        :meth:`last_notice` is then this one (from *on*, so ``as_of`` an
+        earlier day does not see it). The ledger does not check the dunning
+        ladder (that is the policy's job, in :mod:`reskontro.dunning`), only
+        that the notice can be about these entries on that day.
+
+        Raises:
+            EntryNotFoundError: an entry is not in the ledger.
+            NoticeError: an entry is not a debit (a claim), the notice is dated
+                before an entry's posting date or before its last notice, the
+                deadline is before *on*, or an entry is named twice.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2),
+        ...                   due=date(2026, 1, 16))
+        >>> ledger = Ledger("NOK").post(e).record_notice(
+        ...     ["F-1"], NoticeLevel.REMINDER, on=date(2026, 1, 30), deadline=date(2026, 2, 13))
+        >>> ledger.last_notice("F-1").level, ledger.last_notice("F-1", as_of=date(2026, 1, 29))
+        (NoticeLevel.REMINDER, None)
+        """
+        return self._commit(
+            [NoticeRecorded(entry_ids=_ids(entry_ids), level=level, on=on, deadline=deadline)]
+        )
+
+    def record_notices(self, notices: Iterable[NoticeRecorded]) -> Ledger:
+        """Record many notices (a dunning run's), all or nothing; see :meth:`record_notice`.
+
+        Raises:
+            EntryNotFoundError, NoticeError: as :meth:`record_notice`; nothing
+                is recorded then.
+
+        >>> Ledger("NOK").record_notices([]) == Ledger("NOK")
+        True
+        """
+        events = list(notices)
+        for event in events:
+            if not isinstance(event, NoticeRecorded):
+                raise InvalidEventError(
+                    f"{event!r} is not a NoticeRecorded event", field="notices", value=event
+                )
+        return self._commit(events) if events else self
+
+    @_locked
+    def notices(self, entry_id: str, *, as_of: date | None = None) -> tuple[NoticeRecorded, ...]:
+        """The notices recorded about an entry, oldest first.
+
+        Raises:
+            EntryNotFoundError: no such entry (as of *as_of*).
+
+        >>> Ledger("NOK").notices("F-404")
+        Traceback (most recent call last):
+        ...
+        reskontro.exceptions.EntryNotFoundError: no entry 'F-404' in the ledger
+        """
+        state = self._at(as_of)
+        state.entry(entry_id)
+        return tuple(state.notices.get(entry_id, ()))
+
+    @_locked
+    def last_notice(self, entry_id: str, *, as_of: date | None = None) -> NoticeRecorded | None:
+        """The last notice recorded about an entry (its date and level), or ``None``.
+
+        Raises:
+            EntryNotFoundError: no such entry (as of *as_of*).
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> Ledger("NOK").post(e).last_notice("F-1") is None
+        True
+        """
+        state = self._at(as_of)
+        state.entry(entry_id)
+        found = state.notices.get(entry_id)
+        return found[-1] if found else None
 
     # -- queries: entries and items ------------------------------------------------
 
@@ -1325,6 +1507,40 @@ class Ledger:
         return result
 
     @_locked
+    def summary(self, *, side: Side | None = None, as_of: date | None = None) -> BalanceList:
+        """The ledger summary: each sub-account's balance and number of open items.
+
+        One :class:`~reskontro.SubAccountBalance` per sub-account (of one
+        side, if given), sorted by key, as a :class:`~reskontro.BalanceList`
+        that shows as a table in a notebook and has ``to_records()`` and
+        ``to_pandas()``. The ledger's own ``_repr_html_`` shows it.
+
+        >>> from datetime import date
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="1", amount=Money("100", "NOK"),
+        ...                   posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="1", amount=Money("-100", "NOK"),
+        ...                   posted=date(2026, 1, 9)),
+        ... ]).match(["F-1", "P-1"])
+        >>> [(str(row.sub_account), row.balance.local, row.open_items) for row in ledger.summary()]
+        [('customer 1 / 1500', Money('0.00', 'NOK'), 0)]
+        """
+        balances = self.balances(side=side, as_of=as_of)
+        open_counts: dict[SubAccount, int] = {}
+        for item in self.open_items(side=side, as_of=as_of):
+            sub = item.entry.sub_account
+            open_counts[sub] = open_counts.get(sub, 0) + 1
+        return BalanceList(
+            (
+                SubAccountBalance(
+                    sub_account=sub, balance=balance, open_items=open_counts.get(sub, 0)
+                )
+                for sub, balance in balances.items()
+            ),
+            self._local,
+        )
+
+    @_locked
     def sub_accounts(self, *, as_of: date | None = None) -> tuple[SubAccount, ...]:
         """Every sub-account with entries, sorted by (side, party, account).
 
@@ -1365,7 +1581,8 @@ class Ledger:
                 cur = entry.currency
                 out_tx[cur] = out_tx.get(cur, _ZERO) + entry.value
             pairs = settle(
-                members, ms.explicit, ms.policy, local, state._dues(members)
+                members, ms.explicit, ms.policy, local, state._dues(members),
+                conv=ms.conv, base=ms.base,
             ).pairs if members and allocations else []
         return Match(
             id=ms.id,
@@ -1378,10 +1595,11 @@ class Ledger:
             outstanding_local=Balance.from_sums(local, out_local, {}).local,
             outstanding=tuple(Money._of(out_tx[c], c) for c in sorted(out_tx)),
             allocations=tuple(
-                Allocation(c, d, Money._of(a, state.entries[d].currency))
+                Allocation(c, d, Money._of(a, ms.base or state.entries[d].currency))
                 for c, d, a in pairs
             ),
             dissolved_on=ms.dissolved_on,
+            base_currency=ms.base,
         )
 
     @_locked
@@ -1503,11 +1721,14 @@ class Ledger:
         sub_account: SubAccount | None = None,
         status: Status = Status.ALL,
         as_of: date | None = None,
-    ) -> tuple[MatchRow, ...]:
+    ) -> MatchRowList:
         """The match rows a user interface lists: count, id, oldest invoice, outstanding.
 
+        The result is a tuple of :class:`~reskontro.MatchRow` that also shows
+        as a table in a notebook (:class:`~reskontro.MatchRowList`).
+
         >>> Ledger("NOK").match_rows()
-        ()
+        MatchRowList(())
         """
         _query(party, sub_account=sub_account)
         state = self._at(as_of)
@@ -1545,7 +1766,30 @@ class Ledger:
                     is_closed=ms.closed,
                 )
             )
-        return tuple(rows)
+        return MatchRowList(rows)
+
+    @_locked
+    def revaluations(self, entry_id: str, *, as_of: date | None = None) -> tuple[Entry, ...]:
+        """The unrealized exchange differences of an item, oldest first.
+
+        These are the entries whose ``revalues`` names *entry_id*: the
+        revaluations at period ends and the pro-rata reversals settlement
+        posted. Their local sum is the item's unrealized difference still
+        carried. See :mod:`reskontro.settlement`.
+
+        Raises:
+            EntryNotFoundError: no such entry (as of *as_of*).
+
+        >>> from datetime import date
+        >>> ledger = Ledger("NOK").post(Entry.invoice(
+        ...     "F-1", party="1", amount=Money("100", "EUR"), amount_local=Money("1100", "NOK"),
+        ...     posted=date(2026, 11, 2)))
+        >>> ledger.revaluations("F-1")
+        ()
+        """
+        state = self._at(as_of)
+        state.entry(entry_id)
+        return tuple(state.entries[i] for i in state.revalued_by.get(entry_id, ()))
 
     @_locked
     def history(self, entry_id: str) -> tuple[Event, ...]:
@@ -1587,6 +1831,9 @@ class Ledger:
                     touched.discard(event.match_id)
             elif isinstance(event, DueDateChanged):
                 if event.entry_id == entry_id:
+                    result.append(event)
+            elif isinstance(event, NoticeRecorded):
+                if entry_id in event.entry_ids:
                     result.append(event)
             elif entry_id in (event.entry_id, event.reversal.id):
                 result.append(event)

@@ -28,9 +28,14 @@ amounts never change sign and never exceed the original amount.
 The remaining amount in local currency is the transaction remaining valued at
 the entry's own booking (exact for local-currency entries; pro rata, rounded
 to the minor unit, for foreign ones). Any local difference the match holds
-beyond that (an exchange difference not yet settled) is carried by the newest
-members whose sign fits, so that the remaining amounts of a match always add up
-to its outstanding amount, to the last minor unit.
+beyond that (an exchange difference not yet settled, or the unrealized
+difference a revalued item carries) is carried by the newest members whose
+sign fits, documents before adjustment entries, so that the remaining amounts
+of a match always add up to its outstanding amount, to the last minor unit.
+
+A match across transaction currencies (enabled per ledger, with rates) is
+allocated in its *base currency*: each member in another currency joins
+converted at the rates recorded when it joined.
 
 An entry is an **open item** exactly when its remaining amount is not zero
 under its match's close policy. An overpayment stays open on the payment. An
@@ -65,14 +70,15 @@ loss, discount, tolerance) do not count on either side.
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Final, final
+from typing import Any, Final, final
 
 import attrs
 
 from reskontro.currency import quantum
+from reskontro.display import Column, Tabular
 from reskontro.entries import Entry, EntryKind, SubAccount
 from reskontro.exceptions import OverallocationError
 from reskontro.money import Money
@@ -82,6 +88,7 @@ __all__ = [
     "ClosePolicy",
     "Match",
     "MatchRow",
+    "MatchRowList",
     "PostAgainstPost",
     "allocation_order",
 ]
@@ -146,7 +153,10 @@ class Allocation:
 
 #: Kinds that adjust a match rather than take part in it as a document.
 ADJUSTMENT_KINDS: Final = frozenset(
-    {EntryKind.FX_GAIN, EntryKind.FX_LOSS, EntryKind.DISCOUNT, EntryKind.TOLERANCE}
+    {
+        EntryKind.FX_GAIN, EntryKind.FX_LOSS, EntryKind.FX_UNREALIZED_GAIN,
+        EntryKind.FX_UNREALIZED_LOSS, EntryKind.DISCOUNT, EntryKind.TOLERANCE,
+    }
 )
 
 
@@ -210,6 +220,8 @@ def settle(
     dues: dict[str, date | None] | None = None,
     *,
     pairs: bool = True,
+    conv: Mapping[str, tuple[Decimal, Decimal]] | None = None,
+    base: str | None = None,
 ) -> Settlement:
     """Allocate a match's members and compute their remaining amounts.
 
@@ -221,6 +233,12 @@ def settle(
         dues: current due dates that differ from the entries' own.
         pairs: compute the allocation pairs (the ledger's own bookkeeping
             needs only the remaining amounts and the closed flag).
+        conv: for a match across transaction currencies, the members that
+            are converted into the *base* currency, each with the rates
+            ``(rate of its own currency, rate of the base currency)``, both in
+            local units per unit (1 for local currency). Allocation then runs in
+            the base currency, and the pairs are in base-currency amounts.
+        base: the base currency of a cross-currency match.
 
     Returns:
         A :class:`Settlement`. Must run in reskontro's decimal context.
@@ -252,6 +270,10 @@ def settle(
                 not (rd or rc),
             )
 
+    if conv and base is not None:
+        return _settle_across(
+            members, explicit, policy, local_currency, dues, pairs, conv, base
+        )
     out_local = _ZERO
     out_tx: dict[str, Decimal] = {}
     for entry in members:
@@ -347,6 +369,63 @@ def settle(
     return Settlement(remaining, _merge(applied_pairs) if pairs else [], closed)
 
 
+def _to_base(value: Decimal, rates: tuple[Decimal, Decimal], base: str) -> Decimal:
+    own, of_base = rates
+    return (value * own / of_base).quantize(quantum(base), rounding=ROUND_HALF_EVEN)
+
+
+def _settle_across(
+    members: Sequence[Entry],
+    explicit: Sequence[Allocation],
+    policy: ClosePolicy,
+    local_currency: str,
+    dues: dict[str, date | None] | None,
+    pairs: bool,
+    conv: Mapping[str, tuple[Decimal, Decimal]],
+    base: str,
+) -> Settlement:
+    """Settle a cross-currency match: allocate in the base currency, then convert back.
+
+    Each converted member takes part with its amount valued in the base
+    currency at its recorded rates; what is left of it is converted back
+    into its own currency (exactly its amount when untouched, zero when used
+    up, otherwise rounded to its minor unit and never beyond its amount).
+    The match is judged in local currency: closed when the base-currency sum
+    and the local sum are zero (or, under ``LOCAL_ONLY``, the local sum).
+    """
+    converted = [
+        e if e.id not in conv else attrs.evolve(
+            e, value=_to_base(e.value, conv[e.id], base), currency=base
+        )
+        for e in members
+    ]
+    inner = settle(converted, explicit, policy, local_currency, dues, pairs=pairs)
+    by_id = {e.id: e for e in members}
+    remaining: dict[str, tuple[Decimal, Decimal]] = {}
+    for entry_id, (rem, rem_local) in inner.remaining.items():
+        rates = conv.get(entry_id)
+        if rates is not None and rem:
+            entry = by_id[entry_id]
+            full = _to_base(entry.value, rates, base)
+            if rem == full:
+                rem = entry.value
+            else:
+                own, of_base = rates
+                back = (rem * of_base / own).quantize(
+                    quantum(entry.currency), rounding=ROUND_HALF_EVEN
+                )
+                rem = min(back, entry.value) if entry.value > 0 else max(back, entry.value)
+        elif rates is not None:
+            rem = _ZERO
+        remaining[entry_id] = (rem, rem_local)
+    if not inner.closed:
+        # the local remaining follows each member's own booking
+        ordered = sorted(members, key=lambda e: allocation_order(e, (dues or {}).get(e.id, e.due)))
+        own_rem = {i: r for i, (r, _) in remaining.items()}
+        remaining = _local_remaining(ordered, own_rem, local_currency)
+    return Settlement(remaining, inner.pairs, inner.closed)
+
+
 def carry_over(
     members: Sequence[Entry],
     new: Sequence[Allocation],
@@ -405,7 +484,11 @@ def _local_remaining(
     if residual:
         # The newest members whose unused local amount has the residual's sign
         # carry it; each takes no more than it has unused, so no sign changes.
-        for entry in reversed(ordered):
+        # Documents first, so that an unrealized difference a settlement keeps
+        # rides on the revalued item rather than on an FX entry.
+        newest = [e for e in reversed(ordered) if e.kind not in ADJUSTMENT_KINDS]
+        newest += [e for e in reversed(ordered) if e.kind in ADJUSTMENT_KINDS]
+        for entry in newest:
             capacity = entry.value_local - target[entry.id]
             if (residual > 0 and capacity > 0) or (residual < 0 and capacity < 0):
                 take = min(capacity, residual) if residual > 0 else max(capacity, residual)
@@ -443,6 +526,9 @@ class Match:
         outstanding: the sum of the members per transaction currency.
         allocations: how credits are applied to debits, explicit and oldest first.
         dissolved_on: when the match was dissolved, or ``None`` while it is live.
+        base_currency: for a match across transaction currencies, the currency
+            its members are converted into and allocated in (the allocations
+            are in it); ``None`` for a match in one currency.
     """
 
     id: str
@@ -456,15 +542,17 @@ class Match:
     outstanding: tuple[Money, ...]
     allocations: tuple[Allocation, ...]
     dissolved_on: date | None = None
+    base_currency: str | None = None
 
     def __repr__(self) -> str:
+        base = "" if self.base_currency is None else f", base_currency={self.base_currency!r}"
         return (
             f"Match(id={self.id!r}, sub_account={self.sub_account!r}, "
             f"entry_ids={self.entry_ids!r}, applied_on={self.applied_on!r}, "
             f"changed_on={self.changed_on!r}, close_policy={self.close_policy!r}, "
             f"is_closed={self.is_closed!r}, outstanding_local={self.outstanding_local!r}, "
             f"outstanding={self.outstanding!r}, allocations={self.allocations!r}, "
-            f"dissolved_on={self.dissolved_on!r})"
+            f"dissolved_on={self.dissolved_on!r}{base})"
         )
 
     @property
@@ -515,3 +603,69 @@ class MatchRow:
             f"document_no={self.document_no!r}, outstanding_local={self.outstanding_local!r}, "
             f"outstanding={self.outstanding!r}, is_closed={self.is_closed!r})"
         )
+
+
+@final
+class MatchRowList(Tabular, tuple[MatchRow, ...]):
+    """A tuple of match rows that also shows as a table.
+
+    :meth:`Ledger.match_rows <reskontro.Ledger.match_rows>` returns it. It is
+    a tuple, so it compares equal to a tuple of the same rows. In a notebook
+    it shows as a table; ``to_records()`` gives one row per match,
+    with its sub-account split into ``side``, ``party`` and ``account``, and
+    its outstanding amount in local currency and in its transaction
+    ``currency`` (see :mod:`reskontro.display`).
+
+    >>> from datetime import date
+    >>> from reskontro import Ledger
+    >>> nok = lambda a: Money(a, "NOK")
+    >>> rows = Ledger("NOK").post_many([
+    ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2),
+    ...                   document_no="1001"),
+    ...     Entry.payment("P-1", party="1", amount=nok("-60"), posted=date(2026, 1, 9)),
+    ... ]).match(["F-1", "P-1"]).match_rows()
+    >>> rows.to_records()[0]["outstanding_local"], rows == tuple(rows)
+    (Decimal('40.00'), True)
+    """
+
+    __slots__ = ()
+
+    _columns = (
+        Column("match_id"), Column("side"), Column("party"), Column("account"),
+        Column("entry_count", "int"), Column("document_no"), Column("currency"),
+        Column("outstanding", "amount"), Column("outstanding_local", "amount"),
+        Column("is_closed", "bool"),
+    )
+
+    def __repr__(self) -> str:
+        return f"MatchRowList({tuple(self)!r})"
+
+    def _table_title(self) -> str:
+        return f"{len(self)} match{'' if len(self) == 1 else 'es'}"
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per match row (amounts as ``Decimal``).
+
+        ``currency`` and ``outstanding`` are the match's transaction currency
+        and the amount outstanding in it (the codes joined by commas, and no
+        amount, in the rare match that holds more than one).
+
+        >>> MatchRowList(()).to_records()
+        []
+        """
+        records = []
+        for row in self:
+            single = len(row.outstanding) == 1
+            records.append({
+                "match_id": row.match_id,
+                "side": row.sub_account.side.value,
+                "party": row.sub_account.party,
+                "account": row.sub_account.account,
+                "entry_count": row.entry_count,
+                "document_no": row.document_no,
+                "currency": ", ".join(m.currency for m in row.outstanding) or None,
+                "outstanding": row.outstanding[0].amount if single else None,
+                "outstanding_local": row.outstanding_local.amount,
+                "is_closed": row.is_closed,
+            })
+        return records

@@ -43,6 +43,8 @@ from reskontro.events import (
     EntryUnmatched,
     Event,
     MatchDissolved,
+    NoticeLevel,
+    NoticeRecorded,
 )
 from reskontro.exceptions import ReskontroError, SerializationError
 from reskontro.matching import Allocation, ClosePolicy, PostAgainstPost
@@ -108,6 +110,8 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         data["reverses"] = entry.reverses
     if entry.rate is not None:
         data["rate"] = str(entry.rate)
+    if entry.revalues is not None:
+        data["revalues"] = entry.revalues
     return data
 
 
@@ -215,6 +219,7 @@ def entry_from_dict(data: Mapping[str, Any], *, path: str = "entry") -> Entry:
             factored=bool(r.get("factored", bool, optional=True)),
             excluded_from_collection=bool(r.get("excluded_from_collection", bool, optional=True)),
             reverses=r.get("reverses", str, optional=True),
+            revalues=r.get("revalues", str, optional=True),
             rate=_rate(r),
         ),
         path,
@@ -257,6 +262,8 @@ def event_to_dict(event: Event) -> dict[str, Any]:
                 {"credit_id": a.credit_id, "debit_id": a.debit_id, "amount": _money(a.amount)}
                 for a in event.allocations
             ]
+        if event.rates:
+            data["rates"] = {currency: str(rate) for currency, rate in event.rates}
         return data
     if isinstance(event, EntryUnmatched):
         return {
@@ -282,12 +289,40 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             "match_id": event.match_id,
             "on": event.on.isoformat(),
         }
+    if isinstance(event, NoticeRecorded):
+        return {
+            "type": "notice_recorded",
+            "entry_ids": list(event.entry_ids),
+            "level": event.level.value,
+            "on": event.on.isoformat(),
+            "deadline": _iso(event.deadline),
+        }
     raise SerializationError(f"{event!r} is not a reskontro event", field="event", value=event)
 
 
 def _allocation(data: object, path: str) -> Allocation:
     r = _Reader(data, path)
     return Allocation(r.get("credit_id", str), r.get("debit_id", str), r.money("amount"))
+
+
+def _match_rates(data: Mapping[str, Any], path: str) -> tuple[tuple[str, Decimal], ...]:
+    rates = []
+    for currency, text in data.items():
+        where = f"{path}.rates.{currency}"
+        if not isinstance(text, str):
+            raise SerializationError(
+                f"{where}: expected a decimal string, got {text!r}", field=where, value=text
+            )
+        try:
+            rate = parse_amount(text, field="rate")
+        except ReskontroError:
+            rate = None
+        if rate is None or not rate > 0:
+            raise SerializationError(
+                f"{where}: {text!r} is not a positive decimal rate", field=where, value=text
+            )
+        rates.append((currency, rate))
+    return tuple(rates)
 
 
 def event_from_dict(data: Mapping[str, Any], *, path: str = "event") -> Event:
@@ -318,6 +353,7 @@ def event_from_dict(data: Mapping[str, Any], *, path: str = "event") -> Event:
             ),
             close_policy=r.enum("close_policy", ClosePolicy, optional=True),
             extend=bool(r.get("extend", bool, optional=True)),
+            rates=_match_rates(r.get("rates", Mapping, optional=True) or {}, path),
         )
     if kind == "entry_unmatched":
         return EntryUnmatched(
@@ -338,6 +374,20 @@ def event_from_dict(data: Mapping[str, Any], *, path: str = "event") -> Event:
             match_id=r.get("match_id", str),
             on=r.required_date("on"),
         )
+    if kind == "notice_recorded":
+        ids = r.get("entry_ids", list)
+        for i, entry_id in enumerate(ids):
+            if not isinstance(entry_id, str):
+                raise SerializationError(
+                    f"{path}.entry_ids[{i}]: expected str, got {entry_id!r}",
+                    field=f"{path}.entry_ids", value=entry_id,
+                )
+        return NoticeRecorded(
+            entry_ids=tuple(ids),
+            level=r.enum("level", NoticeLevel),
+            on=r.required_date("on"),
+            deadline=r.get_date("deadline", optional=True),
+        )
     raise SerializationError(
         f"{path}.type: unknown event type {kind!r}", field=f"{path}.type", value=kind
     )
@@ -352,6 +402,7 @@ def ledger_to_dict(ledger: Ledger) -> dict[str, Any]:
         "options": {
             "post_against_post": ledger.options.post_against_post.value,
             "auto_close_zero": ledger.options.auto_close_zero,
+            "cross_currency": ledger.options.cross_currency,
         },
         "events": [event_to_dict(event) for event in ledger.events],
     }
@@ -385,6 +436,7 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
     options = _Reader(r.get("options", Mapping, optional=True) or {}, "ledger.options")
     policy = options.enum("post_against_post", PostAgainstPost, optional=True)
     auto = options.get("auto_close_zero", bool, optional=True)
+    cross = options.get("cross_currency", bool, optional=True)
     raw_events = r.get("events", list)
     events = [event_from_dict(e, path=f"ledger.events[{i}]") for i, e in enumerate(raw_events)]
     try:
@@ -393,6 +445,7 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
             local,
             post_against_post=policy or PostAgainstPost.WARN,
             auto_close_zero=bool(auto),
+            cross_currency=bool(cross),
         )
     except SerializationError:
         raise

@@ -61,72 +61,146 @@ import attrs
 
 from reskontro._gc import paused
 from reskontro.currency import quantum
-from reskontro.entries import Entry, EntryKind
+from reskontro.entries import Entry, EntryKind, Side
 from reskontro.exceptions import MatchError
 from reskontro.ledger import Ledger
 from reskontro.money import CONTEXT, Money
+from reskontro.rates import RateTable
 
 __all__ = [
     "FxAccounts",
     "GlPosting",
+    "RevaluationPlan",
     "SettlementPlan",
     "apply_settlements",
     "dissolve_settled",
     "fx_entries",
     "fx_report",
+    "plan_revaluation",
     "plan_settlement",
     "plan_settlements",
     "remove_settled",
 ]
 
 
+_ZERO = Decimal(0)
+
+
 @final
 @attrs.frozen(kw_only=True)
 class FxAccounts:
-    """The general-ledger accounts of realized exchange differences.
+    """The general-ledger accounts of exchange differences.
 
-    Defaults from the Norwegian standard chart of accounts (NS 4102).
+    Defaults from the Norwegian standard chart of accounts (NS 4102), where
+    8060 valutagevinst and 8160 valutatap take realized and unrealized
+    differences alike; a chart that keeps unrealized ones apart sets
+    ``unrealized_gain`` and ``unrealized_loss``.
+
+    >>> FxAccounts(unrealized_gain="8065").unrealized_loss
+    '8160'
     """
 
     gain: str = "8060"
     loss: str = "8160"
+    unrealized_gain: str = "8060"
+    unrealized_loss: str = "8160"
 
 
 @final
 @attrs.frozen(kw_only=True)
 class GlPosting:
-    """One line of a general-ledger posting proposal: an account debited or credited."""
+    """One line of a general-ledger posting proposal: an account debited or credited.
+
+    >>> GlPosting(account="8060", credit=Money("500", "NOK")).credit
+    Money('500.00', 'NOK')
+    """
 
     account: str
     debit: Money | None = None
     credit: Money | None = None
 
 
+def _postings(
+    control: str, amount: Money, gain_account: str, loss_account: str
+) -> tuple[GlPosting, GlPosting]:
+    """Control account against the gain (positive *amount*) or loss account."""
+    size = abs(amount)
+    if amount.amount > 0:
+        return (
+            GlPosting(account=control, debit=size), GlPosting(account=gain_account, credit=size)
+        )
+    return (GlPosting(account=loss_account, debit=size), GlPosting(account=control, credit=size))
+
+
 @final
 @attrs.frozen(kw_only=True)
 class SettlementPlan:
-    """The realized exchange difference of a match, and what books it.
+    """The exchange differences a match realizes now, and what books them.
 
     Attributes:
         match_id: the match.
-        difference: target minus actual local sum (zero when nothing is due).
-        entry: the FX gain or loss entry to put in the match, or ``None``.
-        postings: its general-ledger counter-posting (control account against
-            8060 or 8160), empty when there is nothing to book.
+        difference: target minus actual local sum (zero when nothing is due):
+            ``realized + unrealized``.
+        entry: the realized FX gain or loss entry to put in the match, or ``None``.
+        postings: the general-ledger counter-postings (control account
+            against 8060 or 8160) of every entry of the plan, empty when
+            there is nothing to book.
+        realized: the realized difference, against the items' original rates.
+        unrealized: the change of the unrealized differences the members
+            carry from revaluations: the share reversed because it is now
+            settled (negative of a gain, positive of a loss).
+        reversals: the unrealized-difference entries that book *unrealized*,
+            one per revalued member that changed.
+        pulled: revaluation entries of the members that are not yet in the
+            match; applying the plan adds them to it.
     """
 
     match_id: str
     difference: Money
     entry: Entry | None
     postings: tuple[GlPosting, ...]
+    realized: Money | None = None
+    unrealized: Money | None = None
+    reversals: tuple[Entry, ...] = ()
+    pulled: tuple[str, ...] = ()
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """Every entry the plan posts: the unrealized reversals, then the realized difference."""
+        return self.reversals if self.entry is None else (*self.reversals, self.entry)
 
     def apply(self, ledger: Ledger) -> Ledger:
-        """Post the FX entry and add it to the match; a plan with no entry changes nothing."""
-        if self.entry is None:
+        """Post the plan's entries and add them (and the pulled ones) to the match.
+
+        A plan with nothing to post or pull changes nothing.
+        """
+        new = self.entries
+        if not new and not self.pulled:
             return ledger
-        return ledger.post(self.entry).extend_match(
-            self.match_id, [self.entry.id], on=self.entry.posted
+        on = new[0].posted if new else None
+        return ledger.post_many(new).extend_match(
+            self.match_id, [*self.pulled, *(e.id for e in new)], on=on
         )
+
+
+def _carried(entry: Entry, remaining: Decimal, q: Decimal) -> Decimal:
+    """The local value of *remaining* at the entry's own booking (pro rata, rounded)."""
+    if not remaining or not entry.value:
+        return _ZERO
+    if remaining == entry.value:
+        return entry.value_local
+    return CONTEXT.divide(CONTEXT.multiply(entry.value_local, remaining), entry.value).quantize(
+        q, rounding=ROUND_HALF_EVEN
+    )
+
+
+def _last_rate(revaluations: Iterable[Entry]) -> Decimal | None:
+    """The closing rate of the latest revaluation (reversals carry no rate)."""
+    rate = None
+    for entry in sorted(revaluations, key=lambda e: (e.posted, e.id)):
+        if entry.rate is not None:
+            rate = entry.rate
+    return rate
 
 
 def plan_settlement(
@@ -137,20 +211,27 @@ def plan_settlement(
     entry_id: str | None = None,
     accounts: FxAccounts | None = None,
 ) -> SettlementPlan:
-    """The realized exchange difference of a match by the true-up rule, as a plan.
+    """The exchange differences a match realizes, by the true-up rule, as a plan.
+
+    Each open member must carry its foreign remaining at its carrying rate:
+    its booking rate, or the closing rate of its last revaluation. The
+    difference between that target and the match's local sum is split as
+    Business Central does: the members' unrealized differences are reduced in
+    proportion to what is still open (the settled share is reversed), and
+    the rest is realized against the original rates.
 
     Args:
         ledger: the ledger (only read).
-        match_id: a live match in one foreign transaction currency.
+        match_id: a live match with foreign-currency members.
         on: the date to book the difference on (never before the match's
             last change).
-        entry_id: the FX entry's id (default ``"<match_id>-FX<n>"``).
+        entry_id: the realized FX entry's id (default ``"<match_id>-FX<n>"``).
         accounts: the gain and loss accounts (default 8060 / 8160).
 
     Raises:
         MatchNotFoundError: no such match.
-        MatchError: the match is dissolved, in local currency, or *on* is
-            before its last change.
+        MatchError: the match is dissolved, in local currency, *on* is
+            before its last change, or a member's revaluation sits in another match.
     """
     accounts = accounts or FxAccounts()
     match = ledger.get_match(match_id, allocations=False)
@@ -172,47 +253,90 @@ def plan_settlement(
             f"settlement of {match_id!r} dated {on}, before its last change on "
             f"{match.changed_on}", field="on", value=on,
         )
-    (currency,) = currencies
+    # the FX entry is zero in the match's foreign currency (its base currency
+    # when the match spans several)
+    currency = min(currencies - {local})
     q = quantum(local)
-    target = Decimal(0)
-    actual = Decimal(0)
-    for entry in entries:
-        item = ledger.item(entry.id)
-        actual = CONTEXT.add(actual, entry.value_local)
-        remaining = item.remaining.amount if item.match_id == match_id else entry.value
-        if entry.value and remaining:
-            carried = CONTEXT.divide(CONTEXT.multiply(entry.value_local, remaining), entry.value)
-            target = CONTEXT.add(target, carried.quantize(q, rounding=ROUND_HALF_EVEN))
+    members = set(match.entry_ids)
+    pulled: list[str] = []
+    target = actual = unrealized = _ZERO
+    reversal_amounts: list[tuple[Entry, Decimal]] = []
+    for member in entries:
+        actual = CONTEXT.add(actual, member.value_local)
+        if not member.value:
+            continue  # an exchange difference itself: no foreign amount to carry
+        item = ledger.item(member.id)
+        remaining = item.remaining.amount if item.match_id == match_id else member.value
+        basis = _carried(member, remaining, q)
+        revaluations = ledger.revaluations(member.id)
+        if not revaluations:
+            target = CONTEXT.add(target, basis)
+            continue
+        for revaluation in revaluations:
+            home = ledger.item(revaluation.id).match_id
+            if revaluation.id in members:
+                continue
+            if home is not None:
+                raise MatchError(
+                    f"the revaluation {revaluation.id!r} of {member.id!r} is in match {home!r}, "
+                    f"not in {match_id!r}", entry_id=revaluation.id, field="match_id",
+                    value=home,
+                )
+            pulled.append(revaluation.id)
+            actual = CONTEXT.add(actual, revaluation.value_local)
+        rate = _last_rate(revaluations)
+        carrying = basis if rate is None or not remaining else CONTEXT.multiply(
+            remaining, rate
+        ).quantize(q, rounding=ROUND_HALF_EVEN)
+        target = CONTEXT.add(target, carrying)
+        held = sum((r.value_local for r in revaluations), _ZERO)
+        change = CONTEXT.subtract(CONTEXT.subtract(carrying, basis), held)
+        if change:
+            reversal_amounts.append((member, change))
+            unrealized = CONTEXT.add(unrealized, change)
     difference = CONTEXT.subtract(target, actual).quantize(q)
-    amount = Money._of(difference, local)
-    if not difference:
-        return SettlementPlan(match_id=match_id, difference=Money.zero(local), entry=None,
-                              postings=())
+    realized = CONTEXT.subtract(difference, unrealized).quantize(q)
     sub = match.sub_account
-    number = sum(1 for e in entries if e.kind in (EntryKind.FX_GAIN, EntryKind.FX_LOSS)) + 1
-    fx_id = entry_id or f"{match_id}-FX{number}"
-    build = Entry.fx_gain if difference > 0 else Entry.fx_loss
-    entry = build(
-        fx_id, party=sub.party, side=sub.side, account=sub.account, amount_local=amount,
-        currency=currency, posted=on,
-        text=("Realized exchange gain" if difference > 0 else "Realized exchange loss")
-        + f" in {match_id}",
+    existing = sum(1 for e in entries if e.kind in _FX_KINDS)
+    reversals: list[Entry] = []
+    postings: list[GlPosting] = []
+    for number, (revalued, change) in enumerate(reversal_amounts, start=existing + 1):
+        amount = Money._of(change.quantize(q), local)
+        reversals.append(Entry.fx_unrealized(
+            f"{match_id}-FX{number}", party=sub.party, side=sub.side, account=sub.account,
+            amount_local=amount, currency=revalued.currency, posted=on, revalues=revalued.id,
+            text=f"Settled share of the unrealized exchange difference on {revalued.id}",
+        ))
+        postings.extend(
+            _postings(sub.account, amount, accounts.unrealized_gain, accounts.unrealized_loss)
+        )
+    entry = None
+    if realized:
+        amount = Money._of(realized, local)
+        fx_id = entry_id or f"{match_id}-FX{existing + len(reversals) + 1}"
+        build = Entry.fx_gain if realized > 0 else Entry.fx_loss
+        entry = build(
+            fx_id, party=sub.party, side=sub.side, account=sub.account, amount_local=amount,
+            currency=currency, posted=on,
+            text=("Realized exchange gain" if realized > 0 else "Realized exchange loss")
+            + f" in {match_id}",
+        )
+        postings = [*_postings(sub.account, amount, accounts.gain, accounts.loss), *postings]
+    return SettlementPlan(
+        match_id=match_id, difference=Money._of(difference, local), entry=entry,
+        postings=tuple(postings), realized=Money._of(realized, local),
+        unrealized=Money._of(unrealized.quantize(q), local), reversals=tuple(reversals),
+        pulled=tuple(pulled),
     )
-    size = abs(amount)
-    postings = (
-        (GlPosting(account=sub.account, debit=size), GlPosting(account=accounts.gain, credit=size))
-        if difference > 0
-        else (GlPosting(account=accounts.loss, debit=size),
-              GlPosting(account=sub.account, credit=size))
-    )
-    return SettlementPlan(match_id=match_id, difference=amount, entry=entry, postings=postings)
 
 
-_FX_KINDS = (EntryKind.FX_GAIN, EntryKind.FX_LOSS)
+_REALIZED_KINDS = (EntryKind.FX_GAIN, EntryKind.FX_LOSS)
+_UNREALIZED_KINDS = (EntryKind.FX_UNREALIZED_GAIN, EntryKind.FX_UNREALIZED_LOSS)
+_FX_KINDS = (*_REALIZED_KINDS, *_UNREALIZED_KINDS)
 
 
 def fx_entries(ledger: Ledger, match_id: str, *, as_of: date | None = None) -> tuple[Entry, ...]:
-    """The FX gain and loss entries of a match (its realized differences and their reversals).
+    """The exchange-difference entries of a match: realized, unrealized and their reversals.
 
     >>> fx_entries(Ledger("NOK").post(Entry.fx_gain("A-1", party="1",
     ...     amount_local=Money("5", "NOK"), currency="EUR", posted=date(2026, 1, 2))).match(
@@ -226,17 +350,26 @@ def fx_entries(ledger: Ledger, match_id: str, *, as_of: date | None = None) -> t
     )
 
 
+def _booked_by_settlement(entry: Entry) -> bool:
+    """Realized differences, and the unrealized reversals a settlement posts (no rate)."""
+    return entry.kind in _REALIZED_KINDS or (
+        entry.kind in _UNREALIZED_KINDS and entry.rate is None
+    )
+
+
 def dissolve_settled(ledger: Ledger, match_id: str, *, on: date) -> Ledger:
-    """Dissolve a settled match and reverse its FX entries, dated *on*.
+    """Dissolve a settled match and reverse what its settlements booked, dated *on*.
 
     Every member is back to its original remaining amount, and each FX entry
-    is matched with its counter-entry (storno), so the match's realized
-    differences net to zero; the originals stay in the history.
+    a settlement posted is matched with its counter-entry (storno), so the
+    match's realized differences net to zero; the originals stay in the
+    history. Revaluations the settlement pulled into the match are not
+    undone: they leave the match and revalue their items as before.
 
     Raises:
         MatchNotFoundError, MatchError: as :meth:`Ledger.dissolve`.
     """
-    fx = fx_entries(ledger, match_id)
+    fx = [e for e in fx_entries(ledger, match_id) if _booked_by_settlement(e)]
     result = ledger.dissolve(match_id, on=on)
     for entry in fx:
         result = result.reverse(entry.id, on=on)
@@ -248,10 +381,11 @@ def remove_settled(
 ) -> tuple[Ledger, SettlementPlan]:
     """Remove an entry from a settled match and true the match up again, dated *on*.
 
-    Removing a payment changes what the match has settled; the realized
-    difference is computed again by the same rule and its change is booked
-    as a new FX entry (normally the reverse of what the payment had
-    realized). Returns the new ledger and the settlement plan that was applied.
+    Removing a payment changes what the match has settled; the exchange
+    differences are computed again by the same rule and their change is
+    booked as new entries (normally the reverse of what the payment had
+    realized, and the unrealized share it had reversed). Returns the new
+    ledger and the settlement plan that was applied.
 
     Raises:
         NotMatchedError, MatchDateError: as :meth:`Ledger.remove_from_match`.
@@ -270,30 +404,45 @@ def remove_settled(
 def fx_report(
     ledger: Ledger, start: date, end: date, *, as_of: date | None = None
 ) -> dict[str, Money]:
-    """Realized exchange gains and losses booked from *start* to *end* (inclusive).
+    """Exchange gains and losses booked from *start* to *end* (inclusive), in local currency.
 
-    Returns ``{"gain": ..., "loss": ..., "net": ...}`` in local currency (a
-    loss is negative). Reversals count with their own sign, so a gain that
-    was undone nets to zero.
+    Returns a dict of :class:`Money` (a loss is negative):
+
+    * ``gain``, ``loss``, ``net``: realized differences (agio, disagio);
+    * ``unrealized_gain``, ``unrealized_loss``, ``unrealized_net``: the
+      revaluations of the period and the reversals settlements posted;
+    * ``total``: ``net + unrealized_net``, the period's exchange result;
+    * ``unrealized_open``: the unrealized difference the open items still
+      carry at *end* (the balance-sheet adjustment).
+
+    Reversals count with their own sign, so a difference that was undone nets to zero.
 
     >>> fx_report(Ledger("NOK"), date(2026, 1, 1), date(2026, 12, 31))["net"]
     Money('0.00', 'NOK')
     """
-    gain = loss = Decimal(0)
-    found = ledger.search(
-        kind=list(_FX_KINDS), posted_from=start, posted_to=end, as_of=as_of
-    )
-    for item in found:
-        if item.kind is EntryKind.FX_GAIN:
-            gain = CONTEXT.add(gain, item.entry.value_local)
-        else:
-            loss = CONTEXT.add(loss, item.entry.value_local)
+    sums = dict.fromkeys(_FX_KINDS, _ZERO)
+    for item in ledger.search(kind=list(_FX_KINDS), posted_from=start, posted_to=end, as_of=as_of):
+        sums[item.kind] = CONTEXT.add(sums[item.kind], item.entry.value_local)
+    carried = _ZERO
+    for item in ledger.search(kind=list(_UNREALIZED_KINDS), posted_to=end, as_of=as_of):
+        carried = CONTEXT.add(carried, item.entry.value_local)
     local = ledger.local_currency
     q = quantum(local)
+
+    def money(value: Decimal) -> Money:
+        return Money._of(value.quantize(q), local)
+
+    gain, loss = sums[EntryKind.FX_GAIN], sums[EntryKind.FX_LOSS]
+    u_gain, u_loss = sums[EntryKind.FX_UNREALIZED_GAIN], sums[EntryKind.FX_UNREALIZED_LOSS]
     return {
-        "gain": Money._of(gain.quantize(q), local),
-        "loss": Money._of(loss.quantize(q), local),
-        "net": Money._of(CONTEXT.add(gain, loss).quantize(q), local),
+        "gain": money(gain),
+        "loss": money(loss),
+        "net": money(gain + loss),
+        "unrealized_gain": money(u_gain),
+        "unrealized_loss": money(u_loss),
+        "unrealized_net": money(u_gain + u_loss),
+        "total": money(gain + loss + u_gain + u_loss),
+        "unrealized_open": money(carried),
     }
 
 
@@ -324,12 +473,106 @@ def apply_settlements(ledger: Ledger, plans: Iterable[SettlementPlan]) -> Ledger
     >>> apply_settlements(Ledger("NOK"), ()) == Ledger("NOK")
     True
     """
-    due = [plan for plan in plans if plan.entry is not None]
+    due = [plan for plan in plans if plan.entries or plan.pulled]
     if not due:
         return ledger
-    entries = [plan.entry for plan in due if plan.entry is not None]
     with paused():
-        posted = ledger.post_many(entries)
+        posted = ledger.post_many([entry for plan in due for entry in plan.entries])
         return posted.extend_many(
-            ((plan.match_id, (entry.id,)) for plan, entry in zip(due, entries, strict=True)),
+            (plan.match_id, (*plan.pulled, *(e.id for e in plan.entries))) for plan in due
         )
+
+
+@final
+@attrs.frozen(kw_only=True)
+class RevaluationPlan:
+    """The unrealized exchange differences of a revaluation, and what books them.
+
+    Attributes:
+        on: the revaluation date (a period end).
+        entries: one unrealized gain or loss entry per open item whose value
+            at the closing rate differs from what it carries; each names the
+            item in ``revalues`` and records the closing rate.
+        postings: the general-ledger proposal, one debit or credit per
+            account (control accounts against 8060 / 8160 by default).
+        total: the net unrealized difference booked (gain positive).
+    """
+
+    on: date
+    entries: tuple[Entry, ...]
+    postings: tuple[GlPosting, ...]
+    total: Money
+
+    def apply(self, ledger: Ledger) -> Ledger:
+        """Post the revaluation entries (they stay unmatched until their item settles)."""
+        return ledger.post_many(self.entries) if self.entries else ledger
+
+
+def plan_revaluation(
+    ledger: Ledger,
+    rates: RateTable,
+    *,
+    on: date,
+    party: str | None = None,
+    side: Side | None = None,
+    accounts: FxAccounts | None = None,
+) -> RevaluationPlan:
+    """Value the open foreign items at the closing rate of *on*, as a plan.
+
+    For every open item in a foreign currency (as of *on*), the foreign
+    remaining at the rate of *on* is compared with what the item carries in
+    local currency (its booked value of the remaining, plus the unrealized
+    differences it already has); the change becomes an unrealized gain or
+    loss entry. Revaluing again at a later period end books only the change
+    since. When the item settles later, :func:`plan_settlement` reverses the
+    settled share and realizes against the original rate.
+
+    Args:
+        ledger: the ledger (only read).
+        rates: the closing rates; the rate of *on* (or the last before it) is used.
+        on: the revaluation date; the entries are posted on it.
+        party, side: revalue only these items.
+        accounts: the unrealized gain and loss accounts (default 8060 / 8160).
+
+    Raises:
+        MissingRateError: no rate for a currency of an open item on *on*.
+        InvalidQueryError: a wrong-typed filter.
+    """
+    accounts = accounts or FxAccounts()
+    local = ledger.local_currency
+    q = quantum(local)
+    entries: list[Entry] = []
+    debit: dict[str, Decimal] = {}
+    total = _ZERO
+    for item in ledger.open_items(party=party, side=side, as_of=on):
+        entry = item.entry
+        if entry.currency == local or not entry.value or not item.remaining.amount:
+            continue
+        remaining = item.remaining.amount
+        basis = _carried(entry, remaining, q)
+        held = sum((r.value_local for r in ledger.revaluations(entry.id, as_of=on)), _ZERO)
+        value = CONTEXT.multiply(remaining, rates.rate(entry.currency, on)).quantize(
+            q, rounding=ROUND_HALF_EVEN
+        )
+        change = CONTEXT.subtract(CONTEXT.subtract(value, basis), held)
+        if not change:
+            continue
+        amount = Money._of(change, local)
+        entries.append(Entry.fx_unrealized(
+            f"{entry.id}-U{on:%Y%m%d}", party=entry.party, side=entry.side,
+            account=entry.account, amount_local=amount, currency=entry.currency, posted=on,
+            revalues=entry.id, rate=rates.rate(entry.currency, on),
+            text=f"Revaluation of {entry.id} at {rates.rate(entry.currency, on)} on {on}",
+        ))
+        total = CONTEXT.add(total, change)
+        gain_or_loss = accounts.unrealized_gain if change > 0 else accounts.unrealized_loss
+        debit[entry.account] = CONTEXT.add(debit.get(entry.account, _ZERO), change)
+        debit[gain_or_loss] = CONTEXT.subtract(debit.get(gain_or_loss, _ZERO), change)
+    postings = tuple(
+        GlPosting(account=account, debit=Money._of(value, local)) if value > 0
+        else GlPosting(account=account, credit=Money._of(-value, local))
+        for account, value in sorted(debit.items()) if value
+    )
+    return RevaluationPlan(
+        on=on, entries=tuple(entries), postings=postings, total=Money._of(total.quantize(q), local)
+    )

@@ -105,11 +105,20 @@ _CUSTOMER_SIGN: Final[Mapping[EntryKind, int]] = {
     EntryKind.DISCOUNT: -1,
     EntryKind.FX_GAIN: 1,
     EntryKind.FX_LOSS: -1,
+    EntryKind.FX_UNREALIZED_GAIN: 1,
+    EntryKind.FX_UNREALIZED_LOSS: -1,
     EntryKind.TOLERANCE: 0,
     EntryKind.MANUAL: 0,
 }
 #: Exchange differences: the same sign on both sides, and a local amount only.
-_FX_KINDS: Final = frozenset({EntryKind.FX_GAIN, EntryKind.FX_LOSS})
+_FX_KINDS: Final = frozenset({
+    EntryKind.FX_GAIN, EntryKind.FX_LOSS, EntryKind.FX_UNREALIZED_GAIN,
+    EntryKind.FX_UNREALIZED_LOSS,
+})
+#: Unrealized differences need the item they revalue; random entries leave them out.
+_DRAWN_KINDS: Final = tuple(
+    k for k in EntryKind if k not in (EntryKind.FX_UNREALIZED_GAIN, EntryKind.FX_UNREALIZED_LOSS)
+)
 
 
 def expected_sign(kind: EntryKind, side: Side) -> int:
@@ -299,7 +308,8 @@ def entries(
     Args:
         ids: a strategy of entry ids (default ``E-<number>``); the caller
             keeps them unique when several entries go into one ledger.
-        kinds: the kinds to draw from (default all).
+        kinds: the kinds to draw from (default all but the unrealized FX
+            kinds, which need a revalued item).
         sides: the sides to draw from (default both).
         parties: the pool of party numbers.
         accounts: control accounts per side (default 1500 and 2400).
@@ -319,7 +329,7 @@ def entries(
     """
     return _entries(
         ids if ids is not None else st.integers(1, 10**6).map(lambda n: f"E-{n}"),
-        tuple(kinds) if kinds is not None else tuple(EntryKind),
+        tuple(kinds) if kinds is not None else _DRAWN_KINDS,
         tuple(sides) if sides is not None else tuple(Side),
         tuple(parties),
         _accounts(accounts),
@@ -687,9 +697,9 @@ def check_invariants(ledger: Ledger, *, as_of: date | None = None) -> None:
 
     * The balance of every sub-account equals the sum of the remaining
       amounts of its open items, in local currency, and per transaction
-      currency while the sub-account holds no ``LOCAL_ONLY`` match (a
-      local-only match closes with a transaction-currency difference left in
-      the balance, by design).
+      currency while the sub-account holds no ``LOCAL_ONLY`` or cross-currency
+      match (those close with transaction-currency differences left in the
+      balance, by design).
     * Every live match is closed exactly when its outstanding amount is zero
       under its close policy, and its members' remaining amounts add up to
       its outstanding amount.
@@ -722,6 +732,10 @@ def check_invariants(ledger: Ledger, *, as_of: date | None = None) -> None:
         if found.close_policy is ClosePolicy.LOCAL_ONLY:
             local_only_subs.add(found.sub_account)
             should_close = not local_sum
+        elif found.base_currency is not None:
+            # across currencies: judged in local currency once all is applied
+            local_only_subs.add(found.sub_account)
+            should_close = not local_sum and all(m.remaining.is_zero for m in members)
         else:
             should_close = not local_sum and not tx_sum
         if found.is_closed != should_close:
@@ -747,10 +761,12 @@ def check_invariants(ledger: Ledger, *, as_of: date | None = None) -> None:
         if not found.is_closed:
             if _sums(m.remaining_local for m in members) != local_sum:
                 _fail(f"match {found.id}: local remaining amounts do not add up to outstanding")
-            if _sums(m.remaining for m in members) != tx_sum:
+            if _sums(m.remaining for m in members) != tx_sum and found.base_currency is None:
                 _fail(f"match {found.id}: remaining amounts do not add up to outstanding")
         if found.is_closed and found.close_policy is ClosePolicy.LOCAL_ONLY:
             continue
+        if found.base_currency is not None:
+            continue  # allocations are in the base currency, members in their own
         applied: dict[str, Decimal] = {}
         with decimal_context():
             for allocation in found.allocations:
