@@ -72,7 +72,7 @@ from reskontro.exceptions import InvalidQueryError, MatchError
 from reskontro.ledger import Ledger
 from reskontro.matching import ADJUSTMENT_KINDS, Allocation
 from reskontro.money import CONTEXT, Money
-from reskontro.settlement import GlPosting
+from reskontro.settlement import GlPosting, counter_postings
 from reskontro.terms import PaymentTerms
 
 __all__ = [
@@ -380,17 +380,13 @@ def plan_adjustments(
             text=reason,
         )
         adjustments.append(Adjustment(entry=entry, target=target.id, reason=reason))
-        size = abs(local)
         if kind is EntryKind.DISCOUNT:
             other = accounts.discount_given if receivable else accounts.discount_received
+            postings.extend(counter_postings(sub.account, local, other, other))
         else:
-            other = accounts.tolerance_gain if local.amount > 0 else accounts.tolerance_loss
-        if local.amount > 0:
-            postings.extend((GlPosting(account=sub.account, debit=size),
-                             GlPosting(account=other, credit=size)))
-        else:
-            postings.extend((GlPosting(account=other, debit=size),
-                             GlPosting(account=sub.account, credit=size)))
+            postings.extend(counter_postings(
+                sub.account, local, accounts.tolerance_gain, accounts.tolerance_loss
+            ))
 
     for invoice in invoices:
         entry = invoice.entry

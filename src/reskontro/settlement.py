@@ -73,6 +73,7 @@ __all__ = [
     "RevaluationPlan",
     "SettlementPlan",
     "apply_settlements",
+    "counter_postings",
     "dissolve_settled",
     "fx_entries",
     "fx_report",
@@ -120,10 +121,18 @@ class GlPosting:
     credit: Money | None = None
 
 
-def _postings(
+def counter_postings(
     control: str, amount: Money, gain_account: str, loss_account: str
 ) -> tuple[GlPosting, GlPosting]:
-    """Control account against the gain (positive *amount*) or loss account."""
+    """The general-ledger lines of a sub-ledger adjustment of *amount* (as it hits *control*).
+
+    A positive amount debits the control account against *gain_account*; a
+    negative one credits it against *loss_account*.
+
+    >>> [(p.account, p.debit, p.credit)
+    ...  for p in counter_postings("1500", Money("-80", "NOK"), "8060", "8160")]
+    [('8160', Money('80.00', 'NOK'), None), ('1500', None, Money('80.00', 'NOK'))]
+    """
     size = abs(amount)
     if amount.amount > 0:
         return (
@@ -307,9 +316,9 @@ def plan_settlement(
             amount_local=amount, currency=revalued.currency, posted=on, revalues=revalued.id,
             text=f"Settled share of the unrealized exchange difference on {revalued.id}",
         ))
-        postings.extend(
-            _postings(sub.account, amount, accounts.unrealized_gain, accounts.unrealized_loss)
-        )
+        postings.extend(counter_postings(
+            sub.account, amount, accounts.unrealized_gain, accounts.unrealized_loss
+        ))
     entry = None
     if realized:
         amount = Money._of(realized, local)
@@ -321,7 +330,7 @@ def plan_settlement(
             text=("Realized exchange gain" if realized > 0 else "Realized exchange loss")
             + f" in {match_id}",
         )
-        postings = [*_postings(sub.account, amount, accounts.gain, accounts.loss), *postings]
+        postings = [*counter_postings(sub.account, amount, accounts.gain, accounts.loss), *postings]
     return SettlementPlan(
         match_id=match_id, difference=Money._of(difference, local), entry=entry,
         postings=tuple(postings), realized=Money._of(realized, local),
