@@ -68,10 +68,10 @@ import attrs
 from reskontro.currency import quantum
 from reskontro.display import Column, Tabular
 from reskontro.entries import Entry, EntryKind, Side
-from reskontro.exceptions import InvalidQueryError, MatchError
+from reskontro.exceptions import InvalidQueryError, MatchError, ReskontroError
 from reskontro.ledger import Ledger
 from reskontro.matching import ADJUSTMENT_KINDS, Allocation
-from reskontro.money import CONTEXT, Money
+from reskontro.money import CONTEXT, Money, parse_amount
 from reskontro.settlement import GlPosting, counter_postings
 from reskontro.terms import PaymentTerms
 
@@ -121,18 +121,13 @@ class TolerancePolicy(enum.StrEnum):
 
 
 def _percent(value: object) -> Decimal:
-    if isinstance(value, bool) or not isinstance(value, Decimal | int | str):
-        raise InvalidQueryError(
-            f"tolerance percent must be a Decimal, int or str, got {value!r}",
-            field="percent", value=value,
-        )
     try:
-        number = Decimal(value)
-    except ArithmeticError:
-        number = Decimal("NaN")
-    if not number.is_finite() or number < 0 or number > 100:
+        number = parse_amount(value, field="percent")  # refuses floats, bools, NaN
+    except ReskontroError:
+        number = None
+    if number is None or not 0 <= number <= 100:
         raise InvalidQueryError(
-            f"tolerance percent must be between 0 and 100, got {value!r}",
+            f"tolerance percent must be an exact number from 0 to 100, got {value!r}",
             field="percent", value=value,
         )
     return number

@@ -1036,6 +1036,12 @@ class Ledger:
 
     # -- dunning notices ----------------------------------------------------------------
 
+    def _holding(self, entry_id: str, as_of: date | None) -> State:
+        """The state as of *as_of*, after checking that it holds *entry_id*."""
+        state = self._at(as_of)
+        state.entry(entry_id)
+        return state
+
     def record_notice(
         self,
         entry_ids: Iterable[str],
@@ -1100,9 +1106,7 @@ class Ledger:
         ...
         reskontro.exceptions.EntryNotFoundError: no entry 'F-404' in the ledger
         """
-        state = self._at(as_of)
-        state.entry(entry_id)
-        return tuple(state.notices.get(entry_id, ()))
+        return tuple(self._holding(entry_id, as_of).notices.get(entry_id, ()))
 
     @_locked
     def last_notice(self, entry_id: str, *, as_of: date | None = None) -> NoticeRecorded | None:
@@ -1116,9 +1120,7 @@ class Ledger:
         >>> Ledger("NOK").post(e).last_notice("F-1") is None
         True
         """
-        state = self._at(as_of)
-        state.entry(entry_id)
-        found = state.notices.get(entry_id)
+        found = self._holding(entry_id, as_of).notices.get(entry_id)
         return found[-1] if found else None
 
     # -- queries: entries and items ------------------------------------------------
@@ -1655,8 +1657,7 @@ class Ledger:
         >>> ledger.match_of("P-1").entry_ids, ledger.match_of("P-1", as_of=date(2026, 1, 9))
         (('F-1', 'P-1'), None)
         """
-        state = self._at(as_of)
-        state.entry(entry_id)
+        state = self._holding(entry_id, as_of)
         match_id = state.match_of.get(entry_id)
         return None if match_id is None else self._match_view(state, state.matches[match_id])
 
@@ -1787,8 +1788,7 @@ class Ledger:
         >>> ledger.revaluations("F-1")
         ()
         """
-        state = self._at(as_of)
-        state.entry(entry_id)
+        state = self._holding(entry_id, as_of)
         return tuple(state.entries[i] for i in state.revalued_by.get(entry_id, ()))
 
     @_locked

@@ -325,6 +325,17 @@ def _match_rates(data: Mapping[str, Any], path: str) -> tuple[tuple[str, Decimal
     return tuple(rates)
 
 
+def _entry_ids(r: _Reader, path: str) -> list[str]:
+    ids: list[object] = r.get("entry_ids", list)
+    for i, entry_id in enumerate(ids):
+        if not isinstance(entry_id, str):
+            raise SerializationError(
+                f"{path}.entry_ids[{i}]: expected str, got {entry_id!r}",
+                field=f"{path}.entry_ids", value=entry_id,
+            )
+    return [str(entry_id) for entry_id in ids]
+
+
 def event_from_dict(data: Mapping[str, Any], *, path: str = "event") -> Event:
     """Rebuild an event from :func:`event_to_dict` output.
 
@@ -336,13 +347,7 @@ def event_from_dict(data: Mapping[str, Any], *, path: str = "event") -> Event:
     if kind == "entry_posted":
         return EntryPosted(entry_from_dict(r.get("entry", Mapping), path=f"{path}.entry"))
     if kind == "entries_matched":
-        ids = r.get("entry_ids", list)
-        for i, entry_id in enumerate(ids):
-            if not isinstance(entry_id, str):
-                raise SerializationError(
-                    f"{path}.entry_ids[{i}]: expected str, got {entry_id!r}",
-                    field=f"{path}.entry_ids", value=entry_id,
-                )
+        ids = _entry_ids(r, path)
         allocations = r.get("allocations", list, optional=True) or []
         return EntriesMatched(
             match_id=r.get("match_id", str),
@@ -375,13 +380,7 @@ def event_from_dict(data: Mapping[str, Any], *, path: str = "event") -> Event:
             on=r.required_date("on"),
         )
     if kind == "notice_recorded":
-        ids = r.get("entry_ids", list)
-        for i, entry_id in enumerate(ids):
-            if not isinstance(entry_id, str):
-                raise SerializationError(
-                    f"{path}.entry_ids[{i}]: expected str, got {entry_id!r}",
-                    field=f"{path}.entry_ids", value=entry_id,
-                )
+        ids = _entry_ids(r, path)
         return NoticeRecorded(
             entry_ids=tuple(ids),
             level=r.enum("level", NoticeLevel),
