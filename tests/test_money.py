@@ -374,3 +374,52 @@ def test_split_refuses_bad_part_counts(parts: object) -> None:
     with pytest.raises(InvalidAmountError) as info:
         Money("10", "NOK").split(parts)  # type: ignore[arg-type]
     assert info.value.field == "parts"
+
+
+def test_the_reports_and_plans_ignore_the_callers_decimal_context() -> None:
+    """Aging, interest, dunning, statements, adjustments, FX settlement, revaluation and
+    cross-currency matching give the same figures under a caller's prec=3."""
+    from reskontro.adjustments import Tolerance, plan_adjustments
+    from reskontro.aging import age
+    from reskontro.demo import build_demo_ledger
+    from reskontro.dunning import plan_dunning
+    from reskontro.interest import plan_interest
+    from reskontro.rates import RateTable
+    from reskontro.settlement import plan_revaluation, plan_settlement
+    from reskontro.statement import PartyDetails, Statement
+
+    eur = lambda a: Money(a, "EUR")  # noqa: E731
+    rates = RateTable("NOK", {("EUR", date(2026, 1, 2)): "11.1234",
+                              ("EUR", date(2026, 3, 31)): "11.4567"})
+
+    def figures() -> list[object]:
+        demo = build_demo_ledger()
+        on = date(2026, 2, 10)
+        fx = Ledger("NOK", cross_currency=True).post_many([
+            Entry.invoice("F-1", party="9", amount=eur("1234.56"), rates=rates,
+                          posted=date(2026, 1, 2)),
+            Entry.payment("P-1", party="9", amount=Money("-7777.77", "NOK"),
+                          posted=date(2026, 3, 31)),
+            Entry.invoice("F-2", party="9", amount=Money("123456.78", "NOK"),
+                          posted=date(2026, 1, 2)),
+            Entry.payment("P-2", party="9", amount=Money("-123450.00", "NOK"),
+                          posted=date(2026, 1, 20)),
+        ]).match(["F-2", "P-2"], match_id="K-2")
+        revaluation = plan_revaluation(fx, rates, on=date(2026, 3, 31))
+        fx = revaluation.apply(fx).match(["F-1", "P-1"], match_id="K-1", rates=rates)
+        return [
+            age(demo, on).to_records(),
+            plan_dunning(demo, None, on).to_records(),
+            plan_interest(demo, on).to_records(),
+            Statement.open_items(demo, "10004", as_of=on,
+                                 creditor=PartyDetails(name="Us AS")).to_records(),
+            revaluation.entries,
+            plan_settlement(fx, "K-1", on=date(2026, 3, 31)),
+            plan_adjustments(fx, "K-2", on=date(2026, 1, 20),
+                             tolerance=Tolerance(percent="0.0123", max_amount=Money("50", "NOK"))),
+            fx.open_items(),
+        ]
+
+    expected = figures()
+    with decimal.localcontext(prec=3, rounding=decimal.ROUND_FLOOR):
+        assert figures() == expected

@@ -71,7 +71,7 @@ from reskontro.entries import Entry, EntryKind, Side
 from reskontro.exceptions import InvalidQueryError, MatchError, ReskontroError
 from reskontro.ledger import Ledger
 from reskontro.matching import ADJUSTMENT_KINDS, Allocation
-from reskontro.money import CONTEXT, Money, parse_amount
+from reskontro.money import CONTEXT, Money, in_context, parse_amount
 from reskontro.settlement import GlPosting, counter_postings
 from reskontro.terms import PaymentTerms
 
@@ -161,6 +161,7 @@ class Tolerance:
     percent: Decimal = attrs.field(converter=_percent)
     max_amount: Money = attrs.field(converter=_max_amount)
 
+    @in_context
     def limit(self, amount: Money) -> Money:
         """The largest difference accepted on an invoice of *amount* (never negative)."""
         if amount.currency != self.max_amount.currency:
@@ -274,6 +275,7 @@ def _terms_of(source: TermsSource, entry: Entry) -> PaymentTerms | None:
     return source.get(entry.id)
 
 
+@in_context
 def plan_adjustments(
     ledger: Ledger,
     match_id: str,

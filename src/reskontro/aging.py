@@ -66,7 +66,7 @@ from reskontro.entries import EntryKind, Side
 from reskontro.exceptions import InvalidPolicyError, InvalidQueryError
 from reskontro.items import Item
 from reskontro.ledger import Ledger
-from reskontro.money import CONTEXT, Money
+from reskontro.money import CONTEXT, Money, in_context
 
 __all__ = [
     "DEFAULT_BUCKETS",
@@ -225,6 +225,7 @@ class AgingRow:
         return tuple(Money.zero(currency) for _ in self.local)
 
     @property
+    @in_context
     def overdue(self) -> Money:
         """The local amount past due: the overdue columns together."""
         return Money.sum(self.local[1:-1], self.total.currency)
@@ -254,6 +255,7 @@ class AgingReport(Tabular):
     total_by_currency: tuple[tuple[str, tuple[Money, ...]], ...]
 
     @property
+    @in_context
     def grand_total(self) -> Money:
         """The sum of every column: the balance of the open items reported."""
         return Money.sum(self.total, self.total[0].currency)
@@ -323,6 +325,7 @@ def _columns(sums: Sequence[Decimal], currency: str) -> tuple[Money, ...]:
     return tuple(Money._of(s.quantize(q, context=CONTEXT), currency) for s in sums)
 
 
+@in_context
 def age(
     ledger: Ledger,
     on: date,
@@ -497,6 +500,7 @@ def _ratio(numerator: Decimal, denominator: Decimal) -> Decimal | None:
     )
 
 
+@in_context
 def payment_stats(
     ledger: Ledger,
     start: date,

@@ -82,7 +82,7 @@ from reskontro.exceptions import InvalidPolicyError, InvalidQueryError, Reskontr
 from reskontro.interest import NORWEGIAN_RATES, InterestRates, _line
 from reskontro.items import Item
 from reskontro.ledger import Ledger
-from reskontro.money import CONTEXT, Money, parse_amount
+from reskontro.money import CONTEXT, Money, in_context, parse_amount
 from reskontro.settlement import GlPosting
 
 __all__ = [
@@ -430,6 +430,7 @@ class Notice:
         return tuple(line.entry_id for line in self.lines)
 
     @property
+    @in_context
     def total(self) -> Money:
         """What the notice asks for: remaining amounts, interest and fee."""
         return self.amount + self.interest + self.fee
@@ -568,6 +569,7 @@ _SKIP: Final = (
 )
 
 
+@in_context
 def plan_dunning(
     ledger: Ledger,
     policy: DunningPolicy | None,

@@ -60,7 +60,7 @@ from reskontro.exceptions import (
     ReskontroError,
 )
 from reskontro.ledger import Ledger
-from reskontro.money import CONTEXT, Money, parse_amount
+from reskontro.money import CONTEXT, Money, in_context, parse_amount
 from reskontro.settlement import GlPosting
 
 __all__ = [
@@ -234,6 +234,7 @@ def _year_days(year: int) -> int:
     return 366 if (year % 4 == 0 and year % 100 != 0) or year % 400 == 0 else 365
 
 
+@in_context
 def accrued(
     principal: Decimal,
     due: date,
@@ -292,6 +293,7 @@ def _round(amount: Decimal, currency: str) -> Money:
     )
 
 
+@in_context
 def interest(
     principal: Money,
     *,
@@ -353,6 +355,7 @@ class InterestLine:
     rate: Decimal | None
 
 
+@in_context
 def item_interest(
     ledger: Ledger, entry_id: str, *, on: date, rates: InterestRates = NORWEGIAN_RATES
 ) -> InterestLine:
@@ -518,6 +521,7 @@ class InterestPlan:
         ]
 
 
+@in_context
 def plan_interest(
     ledger: Ledger,
     on: date,

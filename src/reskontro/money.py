@@ -26,17 +26,18 @@ reskontro.exceptions.InvalidAmountError: amount 10.005 has more decimals than NO
 from __future__ import annotations
 
 import decimal
-from collections.abc import Iterable, Iterator, Sequence
+import functools
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_HALF_EVEN, Decimal, localcontext
-from typing import Any, ClassVar, Final, final
+from typing import Any, ClassVar, Final, TypeVar, cast, final
 
 import attrs
 
 from reskontro.currency import check_currency, quantum
 from reskontro.exceptions import CurrencyMismatchError, InvalidAmountError
 
-__all__ = ["Money", "decimal_context", "parse_amount"]
+__all__ = ["Money", "decimal_context", "in_context", "parse_amount"]
 
 #: The context every reskontro computation runs in: wide enough for any ledger
 #: total, banker's rounding, and traps for operations that would silently lose
@@ -67,6 +68,32 @@ def decimal_context() -> Iterator[decimal.Context]:
     """
     with localcontext(CONTEXT) as ctx:
         yield ctx
+
+
+_Fn = TypeVar("_Fn", bound=Callable[..., Any])
+
+
+def in_context(function: _Fn) -> _Fn:
+    """Decorate a function so that it always computes in reskontro's decimal context.
+
+    The reports and plans built on the ledger use it, so that a caller's
+    ``decimal.localcontext`` never rounds their sums.
+
+    >>> import decimal
+    >>> @in_context
+    ... def total(*values: Decimal) -> Decimal:
+    ...     return sum(values, Decimal(0))
+    >>> with decimal.localcontext(prec=3):
+    ...     total(Decimal("1250.00"), Decimal("0.01"))
+    Decimal('1250.01')
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        with localcontext(CONTEXT):
+            return function(*args, **kwargs)
+
+    return cast(_Fn, wrapper)
 
 
 def parse_amount(value: object, *, field: str = "amount", entry_id: str | None = None) -> Decimal:

@@ -64,7 +64,7 @@ from reskontro.currency import quantum
 from reskontro.entries import Entry, EntryKind, Side
 from reskontro.exceptions import MatchError
 from reskontro.ledger import Ledger
-from reskontro.money import CONTEXT, Money
+from reskontro.money import CONTEXT, Money, in_context
 from reskontro.rates import RateTable
 
 __all__ = [
@@ -212,6 +212,7 @@ def _last_rate(revaluations: Iterable[Entry]) -> Decimal | None:
     return rate
 
 
+@in_context
 def plan_settlement(
     ledger: Ledger,
     match_id: str,
@@ -410,6 +411,7 @@ def remove_settled(
     return plan.apply(removed), plan
 
 
+@in_context
 def fx_report(
     ledger: Ledger, start: date, end: date, *, as_of: date | None = None
 ) -> dict[str, Money]:
@@ -517,6 +519,7 @@ class RevaluationPlan:
         return ledger.post_many(self.entries) if self.entries else ledger
 
 
+@in_context
 def plan_revaluation(
     ledger: Ledger,
     rates: RateTable,

@@ -48,7 +48,7 @@ from dateutil.relativedelta import relativedelta
 
 from reskontro.exceptions import InvalidTermsError, ReskontroError
 from reskontro.ledger import Ledger
-from reskontro.money import Money, parse_amount
+from reskontro.money import Money, in_context, parse_amount
 
 __all__ = ["MAX_DAYS", "PaymentTerms", "TermsBasis", "change_terms"]
 
@@ -241,6 +241,7 @@ discount_percent=None, discount_days=None)
         last: date = start + relativedelta(days=self.discount_days)
         return last
 
+    @in_context
     def discount(self, amount: Money) -> Money:
         """The cash discount on *amount*, rounded half up to the currency's minor unit.
 
