@@ -57,6 +57,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Final
 
 from reskontro import rendering
+from reskontro._atomic import write_atomic
 from reskontro.demo import AS_OF, LAST_EVENT, PARTY_NAMES, build_demo_ledger
 from reskontro.entries import DEFAULT_ACCOUNTS, EntryKind, Side
 from reskontro.events import DueDateChanged, EntryReversed, EntryUnmatched, MatchDissolved
@@ -510,11 +511,7 @@ def _run_match(args: argparse.Namespace) -> str:
     )
     result = automatch.apply(imported, proposals)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
-    try:
-        with open(args.out, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-    except OSError as error:
-        raise _FileAccessError(f"cannot write {args.out!r}: {error.strerror}") from None
+    _write(args.out, text + "\n")
     applied = {p.payment_id: p for p in proposals.proposals}
     full = [e for e in plan.entries if e.id in applied and applied[e.id].applied == -e.amount]
     part = [e for e in plan.entries if e.id in applied and e not in full]
@@ -601,12 +598,18 @@ def _report_date(args: argparse.Namespace, ledger: Ledger) -> date:
 
 
 def _write(path: str, data: str | bytes) -> str:
+    """Replace the file at *path* by *data*, all or nothing (``_atomic.write_atomic``).
+
+    Every file the command line writes goes through here: a failed or killed
+    run leaves the previous file as it was and no partial file behind.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        with open(path, "wb") as handle:
-            handle.write(payload)
+        write_atomic(path, payload)
     except OSError as error:
-        raise _FileAccessError(f"cannot write {path!r}: {error.strerror}") from None
+        raise _FileAccessError(
+            f"cannot write {path!r}: {error.strerror or error}; the file is unchanged"
+        ) from None
     return f"Wrote {path}\n"
 
 
