@@ -32,7 +32,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Final
 
-__all__ = ["LockedError", "locked", "write_atomic"]
+__all__ = ["LockError", "locked", "write_atomic"]
 
 #: The suffix of a temporary file; its name is ``.<target>.<pid>.<random>.tmp``.
 _TEMP: Final = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
@@ -40,8 +40,8 @@ _TEMP: Final = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}\.tmp$")
 LOCK_SUFFIX: Final = ".lock"
 
 
-class LockedError(OSError):
-    """Another run holds the lock of a ledger file for longer than we wait."""
+class LockError(OSError):
+    """The lock of a ledger file cannot be taken: another run holds it, or it cannot be made."""
 
 
 def _fsync_directory(directory: str) -> None:
@@ -169,8 +169,8 @@ def locked(paths: Sequence[str | os.PathLike[str]], *, wait: float) -> Iterator[
     empty. Without ``fcntl`` (not a POSIX system) the block runs unlocked.
 
     Raises:
-        LockedError: a lock was not free within *wait* seconds.
-        OSError: a lock file cannot be created.
+        LockError: a lock was not free within *wait* seconds, or a lock file
+            cannot be created (its ``strerror`` says which and why).
     """
     try:
         import fcntl
@@ -180,7 +180,12 @@ def locked(paths: Sequence[str | os.PathLike[str]], *, wait: float) -> Iterator[
     held: list[int] = []
     try:
         for lock in sorted({_lock_file(os.fspath(p)) for p in paths}):
-            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+            try:
+                fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
+            except OSError as error:
+                raise LockError(
+                    error.errno, f"cannot create the lock file {lock!r}: {error.strerror}"
+                ) from None
             held.append(fd)
             deadline = time.monotonic() + wait
             while True:
@@ -189,7 +194,7 @@ def locked(paths: Sequence[str | os.PathLike[str]], *, wait: float) -> Iterator[
                     break
                 except BlockingIOError:
                     if time.monotonic() >= deadline:
-                        raise LockedError(
+                        raise LockError(
                             errno.EWOULDBLOCK,
                             f"another run holds {lock!r}; try again when it has finished",
                         ) from None

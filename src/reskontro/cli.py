@@ -57,7 +57,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Final
 
 from reskontro import rendering
-from reskontro._atomic import write_atomic
+from reskontro._atomic import LockError, locked, write_atomic
 from reskontro.demo import AS_OF, LAST_EVENT, PARTY_NAMES, build_demo_ledger
 from reskontro.entries import DEFAULT_ACCOUNTS, EntryKind, Side
 from reskontro.events import DueDateChanged, EntryReversed, EntryUnmatched, MatchDissolved
@@ -463,6 +463,10 @@ def _run_demo(args: argparse.Namespace) -> str:
     return render_demo(build_demo_ledger(), PARTY_NAMES, as_of=AS_OF, today=LAST_EVENT)
 
 
+#: How long ``match`` waits for another run on the same ledger to finish, in seconds.
+_LOCK_WAIT: float = 60.0
+
+
 class _FileAccessError(Exception):
     """A file that cannot be read or written (exit code 2)."""
 
@@ -476,7 +480,22 @@ def _read(path: str, what: str) -> bytes:
 
 
 def _run_match(args: argparse.Namespace) -> str:
-    """Import a bank file's payments into a saved ledger, match them, write the result."""
+    """Import a bank file's payments into a saved ledger, match them, write the result.
+
+    The run holds the locks of ``--ledger`` and ``--out`` (``FILE.lock`` next to
+    each) from reading to writing; a run that finds them taken waits up to
+    :data:`_LOCK_WAIT` seconds, then fails with exit code 2 and writes nothing.
+    """
+    try:
+        # held from reading the ledger to renaming the new one over --out, so two
+        # runs on one file take turns and neither loses the other's import
+        with locked([args.ledger, args.out], wait=_LOCK_WAIT):
+            return _match_locked(args)
+    except LockError as error:
+        raise _FileAccessError(f"{error.strerror}; nothing was written") from None
+
+
+def _match_locked(args: argparse.Namespace) -> str:
     from reskontro import automatch
     from reskontro.formats import parse_camt054, parse_ocr
     from reskontro.receipts import plan_receipts, receipts_from
