@@ -65,6 +65,7 @@ from reskontro.exceptions import ReskontroError
 from reskontro.items import Item
 from reskontro.ledger import Ledger
 from reskontro.money import Money
+from reskontro.serialization import ledger_from_json, load_json
 
 __all__ = ["build_parser", "format_amount", "main", "render_demo"]
 
@@ -500,11 +501,7 @@ def _match_locked(args: argparse.Namespace) -> str:
     from reskontro.formats import parse_camt054, parse_ocr
     from reskontro.receipts import plan_receipts, receipts_from
 
-    try:
-        document = json.loads(_read(args.ledger, "ledger file"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ReskontroError(f"the ledger file {args.ledger!r} is not JSON: {error}") from None
-    ledger = Ledger.from_dict(document)
+    ledger = _load_ledger(args.ledger)
     if args.ocr is not None:
         parsed: object = parse_ocr(_read(args.ocr, "OCR giro file"))
         source = args.ocr
@@ -513,10 +510,8 @@ def _match_locked(args: argparse.Namespace) -> str:
         source = args.camt
     parties: dict[str, str] = {}
     if args.parties is not None:
-        try:
-            raw = json.loads(_read(args.parties, "parties file"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ReskontroError(f"the parties file is not JSON: {error}") from None
+        raw = load_json(_read(args.parties, "parties file"),
+                        source=f"the parties file {args.parties!r}")
         if not isinstance(raw, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
         ):
@@ -599,11 +594,8 @@ def _side_argument(text: str) -> Side:
 
 
 def _load_ledger(path: str) -> Ledger:
-    try:
-        document = json.loads(_read(path, "ledger file"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ReskontroError(f"the ledger file {path!r} is not JSON: {error}") from None
-    return Ledger.from_dict(document)
+    """Read a saved ledger strictly (:func:`reskontro.serialization.ledger_from_json`)."""
+    return ledger_from_json(_read(path, "ledger file"), source=f"the ledger file {path!r}")
 
 
 def _report_date(args: argparse.Namespace, ledger: Ledger) -> date:
