@@ -103,6 +103,9 @@ def test_fractions_become_decimals_never_floats() -> None:
         ("1e999999999", "amount"),
         ("NaN", "not finite"),
         ("12,50", "not a decimal number"),
+        ("1" * 10_000, "longer than 64 characters"),
+        ("١٢٣", "ASCII"),
+        ("1000000000000000000.00", "18 integer digits"),
         ("0.001", "more decimals"),
     ],
 )
