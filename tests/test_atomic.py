@@ -358,3 +358,23 @@ def test_the_module_is_an_edge_the_engine_never_imports() -> None:
         if "_atomic" in path.read_text(encoding="utf-8") and path.name != "_atomic.py"
     }
     assert importers == {"cli.py"}
+
+
+def test_the_command_line_writes_files_only_through_the_helper() -> None:
+    """No ``open(..., "w")`` in cli.py: a new output cannot bypass the atomic write by accident."""
+    import ast
+
+    from reskontro import cli
+
+    tree = ast.parse(Path(cli.__file__).read_text(encoding="utf-8"))
+    opened = [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "open"
+    ]
+    modes = [ast.literal_eval(node.args[1]) if len(node.args) > 1 else "r" for node in opened]
+    assert modes == ["rb"]
+    writes = [
+        node for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr in {"write_text", "write_bytes"}
+    ]
+    assert writes == []

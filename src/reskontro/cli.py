@@ -34,6 +34,12 @@ Commands
 ``reskontro --version``
     Prints the installed version.
 
+Every file the command line writes is replaced all or nothing (a temporary
+file in the same directory, fsynced, renamed over the target), and ``match``
+locks its ledger from reading to writing, so a killed run or two runs at once
+lose nothing; ledger files are read strictly. See the Reliability page of the
+documentation.
+
 Amounts are written the Norwegian way, with a space between thousands and a
 decimal comma (``1 250,00``, formatted with babel for the ``nb_NO`` locale,
 which is passed explicitly); dates as ``19.01.2026``.
