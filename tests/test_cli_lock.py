@@ -125,3 +125,35 @@ def test_a_lock_file_that_cannot_be_made_is_a_one_line_error(
     assert code == 2
     assert "cannot create the lock file" in err
     assert err.count("\n") == 1
+
+
+def test_a_ledger_in_a_read_only_directory_is_read_without_its_lock(
+    ledger_and_payment: tuple[Path, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Only --out must be lockable: an input on a read-only file system still imports."""
+    ledger, bank_file = ledger_and_payment
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    if os.geteuid() == 0:  # root writes anywhere, except on a read-only mount
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(folder)],
+                              capture_output=True, check=False)
+        if done.returncode != 0:
+            pytest.skip("cannot mount a tmpfs here")
+    try:
+        (folder / "ledger.json").write_bytes(ledger.read_bytes())
+        if os.geteuid() == 0:
+            subprocess.run(["mount", "-o", "remount,ro", str(folder)], check=True)
+        else:
+            folder.chmod(0o555)
+        out = tmp_path / "new.json"
+        code = main(["match", "--ledger", str(folder / "ledger.json"), "--camt",
+                     str(bank_file), "--out", str(out)])
+        assert code == 0, capsys.readouterr().err
+        assert os.listdir(folder) == ["ledger.json"]
+        assert len(imported_references(out)) == 1
+        assert (tmp_path / "new.json.lock").exists()
+    finally:
+        if os.geteuid() == 0:
+            subprocess.run(["umount", str(folder)], check=True)
+        else:
+            folder.chmod(0o755)

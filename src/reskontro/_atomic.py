@@ -159,8 +159,17 @@ def _lock_file(path: str) -> str:
 
 
 @contextlib.contextmanager
-def locked(paths: Sequence[str | os.PathLike[str]], *, wait: float) -> Iterator[None]:
+def locked(
+    paths: Sequence[str | os.PathLike[str]],
+    *,
+    wait: float,
+    optional: Sequence[str | os.PathLike[str]] = (),
+) -> Iterator[None]:
     """Hold an exclusive lock on each of *paths* (``PATH.lock`` files) for the block.
+
+    The *optional* paths are locked too where their lock file can be made; in
+    a directory we may not write to (a read-only input) they are skipped,
+    since no run of ours can replace a file there either.
 
     The locks are taken in one order (by real path), so two runs that lock the
     same files never wait for each other forever. Each lock is waited for up
@@ -178,11 +187,17 @@ def locked(paths: Sequence[str | os.PathLike[str]], *, wait: float) -> Iterator[
         yield
         return
     held: list[int] = []
+    required = {_lock_file(os.fspath(p)) for p in paths}
+    every = required | {_lock_file(os.fspath(p)) for p in optional}
     try:
-        for lock in sorted({_lock_file(os.fspath(p)) for p in paths}):
+        for lock in sorted(every):
             try:
                 fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o666)
             except OSError as error:
+                if lock not in required and error.errno in (
+                    errno.EACCES, errno.EPERM, errno.EROFS
+                ):
+                    continue
                 raise LockError(
                     error.errno, f"cannot create the lock file {lock!r}: {error.strerror}"
                 ) from None

@@ -489,14 +489,15 @@ def _read(path: str, what: str) -> bytes:
 def _run_match(args: argparse.Namespace) -> str:
     """Import a bank file's payments into a saved ledger, match them, write the result.
 
-    The run holds the locks of ``--ledger`` and ``--out`` (``FILE.lock`` next to
-    each) from reading to writing; a run that finds them taken waits up to
+    The run holds the locks of ``--out`` and ``--ledger`` (``FILE.lock`` next to
+    each; for a ledger in a directory we may not write to, only ``--out``'s)
+    from reading to writing; a run that finds them taken waits up to
     :data:`_LOCK_WAIT` seconds, then fails with exit code 2 and writes nothing.
     """
     try:
         # held from reading the ledger to renaming the new one over --out, so two
         # runs on one file take turns and neither loses the other's import
-        with locked([args.ledger, args.out], wait=_LOCK_WAIT):
+        with locked([args.out], optional=[args.ledger], wait=_LOCK_WAIT):
             return _match_locked(args)
     except LockError as error:
         raise _FileAccessError(f"{error.strerror}; nothing was written") from None
