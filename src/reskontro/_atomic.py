@@ -14,12 +14,13 @@ rename, so a killed run leaves nothing behind; a name left by a kill in that
 moment (or on a system without ``O_TMPFILE``) carries the writer's process id
 and the next write to the same target removes it once that process is gone.
 
->>> import os, tempfile
+>>> import os, shutil, tempfile
 >>> folder = tempfile.mkdtemp()
 >>> target = os.path.join(folder, "ledger.json")
 >>> write_atomic(target, b"{}\\n")
 >>> open(target, "rb").read(), os.listdir(folder)
 (b'{}\\n', ['ledger.json'])
+>>> shutil.rmtree(folder)
 """
 
 from __future__ import annotations
@@ -126,9 +127,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
                 if error.errno not in (errno.EOPNOTSUPP, errno.EISDIR, errno.EINVAL):
                     raise
         if fd < 0:
-            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, mode)
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+            fd = os.open(temp, flags, mode)
             named = True
-        os.fchmod(fd, mode)
+        if hasattr(os, "fchmod"):  # POSIX: the old file's permissions, not mkstemp's
+            os.fchmod(fd, mode)
         _write_all(fd, data)
         os.fsync(fd)
         if not named:
