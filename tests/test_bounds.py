@@ -221,3 +221,54 @@ def test_conversion_is_the_exact_product_rounded_once(amount: Decimal, rate: Dec
     units = floor + (1 if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and floor % 2) else 0)
     assert local.minor_units == units
     assert local.amount == Decimal(units).scaleb(-2)
+
+
+# -- wrong types and shapes: a ReskontroError, never a raw Python error --------------------------
+
+
+@pytest.mark.parametrize(
+    "rates",
+    [None, 1, "EUR", {"EUR": "11"}, [("EUR",)], [("EUR", DAY, "11", "x")], [None]],
+    ids=repr,
+)
+def test_a_rate_table_of_the_wrong_shape_is_an_invalid_rate_error(rates: object) -> None:
+    with pytest.raises(InvalidRateError, match="rates must map"):
+        RateTable("NOK", rates)  # type: ignore[arg-type]
+
+
+def test_rate_lookups_and_conversions_refuse_wrong_types() -> None:
+    from reskontro.exceptions import InvalidQueryError
+
+    table = RateTable("NOK", {("EUR", DAY): "11"})
+    for on in (None, "2026-01-02", 20260102, datetime_of(DAY)):
+        with pytest.raises(InvalidQueryError, match=r"must be a datetime\.date"):
+            table.rate("EUR", on)  # type: ignore[arg-type]
+        with pytest.raises(InvalidQueryError):
+            table.with_rate("EUR", on, "11")  # type: ignore[arg-type]
+    with pytest.raises(InvalidAmountError, match="must be Money"):
+        table.to_local(Decimal("1"), DAY)  # type: ignore[arg-type]
+    with pytest.raises(InvalidRateError, match="1E-9"):
+        table.with_rate("EUR", DAY, "0")
+
+
+def datetime_of(day: date) -> object:
+    from datetime import UTC, datetime
+
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("amounts", [None, 1, ["1.00"], [Money("1", "NOK"), 5]], ids=repr)
+def test_a_sum_of_what_is_not_money_is_an_invalid_amount_error(amounts: object) -> None:
+    with pytest.raises(InvalidAmountError):
+        Money.sum(amounts, "NOK")  # type: ignore[arg-type]
+
+
+def test_split_and_allocate_refuse_what_they_cannot_divide_into() -> None:
+    for parts in (0, -1, 10**7, "2", 2.0, True):
+        with pytest.raises(InvalidAmountError, match="must be an int from 1 to 1_000_000"):
+            Money("1", "NOK").split(parts)  # type: ignore[arg-type]
+    for weights in (None, 3, "123"):
+        with pytest.raises(InvalidAmountError, match="sequence of numbers"):
+            Money("1", "NOK").allocate(weights)  # type: ignore[arg-type]
+    with pytest.raises(InvalidAmountError, match="cannot be computed exactly"):
+        Money("1", "NOK").scale(Decimal("1E+40"))

@@ -55,6 +55,7 @@ __all__ = [
     "EXACT",
     "MAX_AMOUNT_DIGITS",
     "MAX_NUMBER_LENGTH",
+    "MAX_PARTS",
     "Money",
     "decimal_context",
     "in_context",
@@ -64,6 +65,8 @@ __all__ = [
 #: The most digits an amount may have before the decimal point: an amount is
 #: less than 10**18 in absolute value (a quintillion kroner).
 MAX_AMOUNT_DIGITS: Final = 18
+#: The most parts :meth:`Money.split` and :meth:`Money.allocate` divide into.
+MAX_PARTS: Final = 1_000_000
 #: The most characters a number given as a string may have (signs, digits,
 #: point, exponent and underscores included).
 MAX_NUMBER_LENGTH: Final = 64
@@ -385,17 +388,26 @@ class Money:
         code = check_currency(currency)
         total = Decimal(0)
         add = EXACT.add
-        for money in amounts:
-            if money.currency != code:
-                raise CurrencyMismatchError(
-                    f"cannot add {money.currency} to a {code} total",
-                    field="currency",
-                    value=money.currency,
-                )
-            try:
+        if not isinstance(amounts, Iterable):
+            raise InvalidAmountError(
+                f"amounts {shorten(amounts)} must be an iterable of Money",
+                field="amounts", value=amounts,
+            )
+        try:
+            for money in amounts:
+                if money.currency != code:
+                    raise CurrencyMismatchError(
+                        f"cannot add {money.currency} to a {code} total",
+                        field="currency",
+                        value=money.currency,
+                    )
                 total = add(total, money.amount)
-            except decimal.Inexact:
-                raise _inexact(f"the {code} total", total, money.amount) from None
+        except decimal.Inexact:
+            raise _inexact(f"the {code} total", total) from None
+        except (AttributeError, TypeError):
+            raise InvalidAmountError(
+                f"{shorten(money)} is not Money", field="amounts", value=money
+            ) from None
         return cls._of(total.quantize(quantum(code), context=CONTEXT), code)
 
     # -- the value protocol -------------------------------------------------
@@ -519,12 +531,10 @@ class Money:
         number = parse_amount(factor, field="factor")
         try:  # exact before the one rounding to the minor unit: never rounded twice
             product = EXACT.multiply(self.amount, number)
-        except decimal.Inexact:
+            rounded = product.quantize(quantum(self.currency), rounding=rounding, context=CONTEXT)
+        except (decimal.Inexact, decimal.InvalidOperation):
             raise _inexact("the product", self, shorten(factor)) from None
-        return Money._of(
-            product.quantize(quantum(self.currency), rounding=rounding, context=CONTEXT),
-            self.currency,
-        )
+        return Money._of(rounded, self.currency)
 
     def allocate(self, weights: Sequence[Decimal | int | str]) -> tuple[Money, ...]:
         """Split into parts proportional to *weights* that add up exactly.
@@ -546,7 +556,17 @@ class Money:
         >>> Money("-0.05", "NOK").allocate([1, 3])
         (Money('-0.01', 'NOK'), Money('-0.04', 'NOK'))
         """
+        if isinstance(weights, str | bytes) or not isinstance(weights, Iterable):
+            raise InvalidAmountError(
+                f"weights {shorten(weights)} must be a sequence of numbers",
+                field="weights", value=weights,
+            )
         numbers = [parse_amount(w, field="weight") for w in weights]
+        if len(numbers) > MAX_PARTS:
+            raise InvalidAmountError(
+                f"{len(numbers):_} weights: at most {MAX_PARTS:_} parts",
+                field="weights", value=len(numbers),
+            )
         if not numbers or any(n < 0 for n in numbers) or not any(numbers):
             raise InvalidAmountError(
                 "weights must be non-negative and not all zero",
@@ -572,9 +592,10 @@ class Money:
         >>> Money("1", "JPY").split(2)
         (Money('1', 'JPY'), Money('0', 'JPY'))
         """
-        if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+        if isinstance(parts, bool) or not isinstance(parts, int) or not 1 <= parts <= MAX_PARTS:
             raise InvalidAmountError(
-                f"parts {parts!r} must be a positive int", field="parts", value=parts
+                f"parts {shorten(parts)} must be an int from 1 to {MAX_PARTS:_}",
+                field="parts", value=parts,
             )
         return self.allocate([1] * parts)
 

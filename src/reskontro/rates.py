@@ -32,10 +32,17 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import Final, final
+from typing import Any, Final, final
 
 from reskontro.currency import check_currency, quantum
-from reskontro.exceptions import InvalidRateError, MissingRateError, ReskontroError
+from reskontro.exceptions import (
+    InvalidAmountError,
+    InvalidQueryError,
+    InvalidRateError,
+    MissingRateError,
+    ReskontroError,
+    shorten,
+)
 from reskontro.money import CONTEXT, EXACT, Money, parse_amount
 
 __all__ = ["MAX_RATE", "MAX_RATE_DIGITS", "MIN_RATE", "RateTable", "parse_rate"]
@@ -100,6 +107,33 @@ def parse_rate(
     return rate
 
 
+def _check_day(day: object, field: str) -> None:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise InvalidQueryError(
+            f"{field} must be a datetime.date, got {shorten(day)}", field=field, value=day
+        )
+
+
+def _rows(rates: object) -> list[tuple[Any, Any, Any]]:
+    """The ``(currency, date, rate)`` rows of a mapping or an iterable, or InvalidRateError."""
+    try:
+        if isinstance(rates, Mapping):
+            return [(c, d, r) for (c, d), r in rates.items()]
+        if isinstance(rates, str | bytes) or not isinstance(rates, Iterable):
+            raise TypeError
+        rows = []
+        for row in rates:
+            currency, day, value = row
+            rows.append((currency, day, value))
+        return rows
+    except (TypeError, ValueError):
+        raise InvalidRateError(
+            f"rates must map (currency, date) to a rate or be (currency, date, rate) rows, "
+            f"got {shorten(rates)}",
+            field="rates", value=rates,
+        ) from None
+
+
 @final
 class RateTable:
     """An immutable table of exchange rates into one local currency.
@@ -124,17 +158,13 @@ class RateTable:
         | Iterable[tuple[str, date, Decimal | int | str]] = (),
     ) -> None:
         self._local = check_currency(local_currency)
-        rows = (
-            [(c, d, r) for (c, d), r in rates.items()]
-            if isinstance(rates, Mapping)
-            else list(rates)
-        )
+        rows = _rows(rates)
         table: dict[str, dict[date, Decimal]] = {}
         for currency, day, value in rows:
             code = check_currency(currency)
             if not isinstance(day, date) or isinstance(day, datetime):
                 raise InvalidRateError(
-                    f"the date of a {code} rate must be a datetime.date, got {day!r}",
+                    f"the date of a {code} rate must be a datetime.date, got {shorten(day)}",
                     field="date", value=day,
                 )
             rate = parse_rate(value, currency=code, on=day)
@@ -171,8 +201,11 @@ class RateTable:
         Raises:
             MissingRateError: no rate for *currency* on or before *on*.
             UnknownCurrencyError: *currency* is not known.
+            InvalidQueryError: *on* is not a ``datetime.date``.
         """
         code = check_currency(currency)
+        if type(on) is not date:
+            _check_day(on, "on")
         if code == self._local:
             return Decimal(1)
         dates = self._dates.get(code, [])
@@ -188,7 +221,13 @@ class RateTable:
 
         Raises:
             MissingRateError: no rate for the amount's currency on or before *on*.
+            InvalidAmountError: *amount* is not :class:`~reskontro.money.Money`.
         """
+        if type(amount) is not Money:
+            raise InvalidAmountError(
+                f"the amount to convert must be Money, got {shorten(amount)}",
+                field="amount", value=amount,
+            )
         rate = self.rate(amount.currency, on)
         # the product is exact (21 + 12 digits fit 34), then rounded once
         value = EXACT.multiply(amount.amount, rate).quantize(
@@ -209,5 +248,7 @@ class RateTable:
             for code in self._rates
             for day, value in zip(self._dates[code], self._rates[code], strict=True)
         }
-        rows[(currency, on)] = parse_rate(rate, currency=currency)
+        code = check_currency(currency)
+        _check_day(on, "on")
+        rows[(code, on)] = parse_rate(rate, currency=code, on=on)
         return RateTable(self._local, rows)
