@@ -58,7 +58,12 @@ def test_a_duplicated_events_key_is_refused_not_read_as_empty() -> None:
 def test_a_duplicated_key_deep_in_an_entry_is_refused() -> None:
     text = DEMO_TEXT.replace('"party": "10001",', '"party": "10001", "party": "10002",', 1)
     assert text != DEMO_TEXT
-    assert "duplicate key 'party'" in refused(text.encode())
+    message = refused(text.encode())
+    assert "duplicate key 'party'" in message
+    start = text.rfind("{", 0, text.index('"party": "10001", "party"'))
+    line = text.count("\n", 0, start) + 1
+    column = start - text.rfind("\n", 0, start)
+    assert message.endswith(f"(the object at line {line} column {column})")
 
 
 @pytest.mark.parametrize("depth", [MAX_DEPTH + 1, 10_000, 1_000_000])
@@ -77,6 +82,7 @@ def test_a_huge_integer_is_refused_without_pythons_int_limit_error(digits: int) 
     text = DEMO_TEXT.replace('"version": 1', f'"version": {"1" * digits}', 1)
     message = refused(text)
     assert "more than 30 digits" in message
+    assert message.endswith("(the object at line 1 column 1)")
     assert "Exceeds the limit" not in message
 
 

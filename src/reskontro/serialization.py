@@ -523,6 +523,41 @@ def _constant(name: str) -> Any:
     raise _RefusedError(f"{name} is not a JSON number")
 
 
+def _locate(text: str) -> str:
+    """Where a hook refused *text*: `` at line L column C``, the start of the object it was in.
+
+    The fast C parser does not say where a hook was called; on this error path
+    the document is parsed again with the pure-Python scanner, which does.
+    """
+    from json import decoder, scanner
+
+    starts: list[int] = []
+
+    def parse_object(s_and_end: tuple[str, int], *args: Any) -> Any:
+        starts.append(s_and_end[1] - 1)
+        result = decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
+        starts.pop()
+        return result
+
+    parser = json.JSONDecoder(
+        object_pairs_hook=_pairs, parse_int=_number, parse_float=_number,
+        parse_constant=_constant,
+    )
+    parser.parse_object = parse_object  # type: ignore[attr-defined]
+    parser.scan_once = scanner.py_make_scanner(parser)  # type: ignore[attr-defined]
+    try:
+        parser.decode(text)
+    except _RefusedError:
+        pos = starts[-1] if starts else 0
+        line = text.count("\n", 0, pos) + 1
+        column = pos - text.rfind("\n", 0, pos)
+        where = "the object at" if starts else "the document at"
+        return f" ({where} line {line} column {column})"
+    except Exception:  # pragma: no cover - the C parser refused it the same way
+        return ""
+    return ""  # pragma: no cover - the C parser refused it the same way
+
+
 def _depth(text: str) -> int:
     """The deepest nesting of brackets outside strings (a linear scan, no recursion)."""
     depth = deepest = 0
@@ -614,7 +649,7 @@ def load_json(data: bytes | str, *, source: str = "the document") -> Any:
             field=source, value=error.pos,
         ) from None
     except _RefusedError as error:
-        raise refuse(str(error)) from None
+        raise refuse(f"{error}{_locate(text)}") from None
     except RecursionError:  # pragma: no cover - _depth() refuses such documents first
         raise refuse("nested too deeply") from None
     if _SURROGATE_ESCAPE.search(text):
