@@ -173,6 +173,11 @@ def test_sigkill_at_random_moments_leaves_old_or_complete_new_bytes(tmp_path: Pa
         )
         assert process.stdout is not None
         assert process.stdout.readline() == b"ready\n"
+        if i % 4 == 3:  # every fourth kill comes after at least one complete write
+            deadline = time.monotonic() + 30
+            while (folder / "ledger.json").read_bytes()[:9] == OLD[:9]:
+                assert time.monotonic() < deadline, "the writer wrote nothing in 30 s"
+                time.sleep(0.005)
         time.sleep(rng.uniform(0, 0.12))
         process.send_signal(signal.SIGKILL)
         process.wait()
