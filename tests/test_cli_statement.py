@@ -234,7 +234,7 @@ def test_refused_statement_exits_1(
     ("content", "message"),
     [
         (b"{", "is not JSON"),
-        (b"\xff\xfe", "is not JSON"),
+        (b"\xff\xfe", "reads UTF-8 only"),
         (b"[1, 2]", "expected an object"),
         (b'{"schema": "something else"}', ""),
     ],

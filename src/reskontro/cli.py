@@ -34,6 +34,12 @@ Commands
 ``reskontro --version``
     Prints the installed version.
 
+Every file the command line writes is replaced all or nothing (a temporary
+file in the same directory, fsynced, renamed over the target), and ``match``
+locks its ledger from reading to writing, so a killed run or two runs at once
+lose nothing; ledger files are read strictly. See the Reliability page of the
+documentation.
+
 Amounts are written the Norwegian way, with a space between thousands and a
 decimal comma (``1 250,00``, formatted with babel for the ``nb_NO`` locale,
 which is passed explicitly); dates as ``19.01.2026``.
@@ -57,6 +63,7 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import Final
 
 from reskontro import rendering
+from reskontro._atomic import LockError, locked, write_atomic
 from reskontro.demo import AS_OF, LAST_EVENT, PARTY_NAMES, build_demo_ledger
 from reskontro.entries import DEFAULT_ACCOUNTS, EntryKind, Side
 from reskontro.events import DueDateChanged, EntryReversed, EntryUnmatched, MatchDissolved
@@ -64,6 +71,7 @@ from reskontro.exceptions import ReskontroError
 from reskontro.items import Item
 from reskontro.ledger import Ledger
 from reskontro.money import Money
+from reskontro.serialization import ledger_from_json, load_json
 
 __all__ = ["build_parser", "format_amount", "main", "render_demo"]
 
@@ -462,6 +470,10 @@ def _run_demo(args: argparse.Namespace) -> str:
     return render_demo(build_demo_ledger(), PARTY_NAMES, as_of=AS_OF, today=LAST_EVENT)
 
 
+#: How long ``match`` waits for another run on the same ledger to finish, in seconds.
+_LOCK_WAIT: float = 60.0
+
+
 class _FileAccessError(Exception):
     """A file that cannot be read or written (exit code 2)."""
 
@@ -475,16 +487,28 @@ def _read(path: str, what: str) -> bytes:
 
 
 def _run_match(args: argparse.Namespace) -> str:
-    """Import a bank file's payments into a saved ledger, match them, write the result."""
+    """Import a bank file's payments into a saved ledger, match them, write the result.
+
+    The run holds the locks of ``--out`` and ``--ledger`` (``FILE.lock`` next to
+    each; for a ledger in a directory we may not write to, only ``--out``'s)
+    from reading to writing; a run that finds them taken waits up to
+    :data:`_LOCK_WAIT` seconds, then fails with exit code 2 and writes nothing.
+    """
+    try:
+        # held from reading the ledger to renaming the new one over --out, so two
+        # runs on one file take turns and neither loses the other's import
+        with locked([args.out], optional=[args.ledger], wait=_LOCK_WAIT):
+            return _match_locked(args)
+    except LockError as error:
+        raise _FileAccessError(f"{error.strerror}; nothing was written") from None
+
+
+def _match_locked(args: argparse.Namespace) -> str:
     from reskontro import automatch
     from reskontro.formats import parse_camt054, parse_ocr
     from reskontro.receipts import plan_receipts, receipts_from
 
-    try:
-        document = json.loads(_read(args.ledger, "ledger file"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ReskontroError(f"the ledger file {args.ledger!r} is not JSON: {error}") from None
-    ledger = Ledger.from_dict(document)
+    ledger = _load_ledger(args.ledger)
     if args.ocr is not None:
         parsed: object = parse_ocr(_read(args.ocr, "OCR giro file"))
         source = args.ocr
@@ -493,10 +517,8 @@ def _run_match(args: argparse.Namespace) -> str:
         source = args.camt
     parties: dict[str, str] = {}
     if args.parties is not None:
-        try:
-            raw = json.loads(_read(args.parties, "parties file"))
-        except (json.JSONDecodeError, UnicodeDecodeError) as error:
-            raise ReskontroError(f"the parties file is not JSON: {error}") from None
+        raw = load_json(_read(args.parties, "parties file"),
+                        source=f"the parties file {args.parties!r}")
         if not isinstance(raw, dict) or not all(
             isinstance(k, str) and isinstance(v, str) for k, v in raw.items()
         ):
@@ -510,11 +532,7 @@ def _run_match(args: argparse.Namespace) -> str:
     )
     result = automatch.apply(imported, proposals)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
-    try:
-        with open(args.out, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-    except OSError as error:
-        raise _FileAccessError(f"cannot write {args.out!r}: {error.strerror}") from None
+    _write(args.out, text + "\n")
     applied = {p.payment_id: p for p in proposals.proposals}
     full = [e for e in plan.entries if e.id in applied and applied[e.id].applied == -e.amount]
     part = [e for e in plan.entries if e.id in applied and e not in full]
@@ -583,11 +601,8 @@ def _side_argument(text: str) -> Side:
 
 
 def _load_ledger(path: str) -> Ledger:
-    try:
-        document = json.loads(_read(path, "ledger file"))
-    except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise ReskontroError(f"the ledger file {path!r} is not JSON: {error}") from None
-    return Ledger.from_dict(document)
+    """Read a saved ledger strictly (:func:`reskontro.serialization.ledger_from_json`)."""
+    return ledger_from_json(_read(path, "ledger file"), source=f"the ledger file {path!r}")
 
 
 def _report_date(args: argparse.Namespace, ledger: Ledger) -> date:
@@ -601,12 +616,18 @@ def _report_date(args: argparse.Namespace, ledger: Ledger) -> date:
 
 
 def _write(path: str, data: str | bytes) -> str:
+    """Replace the file at *path* by *data*, all or nothing (``_atomic.write_atomic``).
+
+    Every file the command line writes goes through here: a failed or killed
+    run leaves the previous file as it was and no partial file behind.
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     try:
-        with open(path, "wb") as handle:
-            handle.write(payload)
+        write_atomic(path, payload)
     except OSError as error:
-        raise _FileAccessError(f"cannot write {path!r}: {error.strerror}") from None
+        raise _FileAccessError(
+            f"cannot write {path!r}: {error.strerror or error}; the file is unchanged"
+        ) from None
     return f"Wrote {path}\n"
 
 

@@ -22,7 +22,7 @@ from typing import TypeGuard
 
 from babel.numbers import get_currency_precision, list_currencies
 
-from reskontro.exceptions import UnknownCurrencyError
+from reskontro.exceptions import UnknownCurrencyError, shorten
 
 __all__ = ["check_currency", "is_currency", "minor_units", "quantum"]
 
@@ -55,7 +55,8 @@ def check_currency(code: object) -> str:
     if is_currency(code):
         return code
     raise UnknownCurrencyError(
-        f"unknown currency code {code!r}: expected an upper-case ISO 4217 code such as 'NOK'",
+        f"unknown currency code {shorten(code)}: expected an upper-case ISO 4217 code "
+        f"such as 'NOK'",
         field="currency",
         value=code,
     )

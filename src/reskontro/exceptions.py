@@ -63,6 +63,36 @@ __all__ = [
 ]
 
 
+#: The most characters of an offending value an error message quotes.
+QUOTE_LIMIT = 40
+
+
+def shorten(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """The ``repr`` of *value* as an error message quotes it: at most about *limit* characters.
+
+    A long value is cut to its first characters and its length; a value of
+    megabytes never ends up in a message or a log. Never raises (an int too
+    long for ``repr`` is described by its number of digits).
+
+    >>> shorten("12345")
+    "'12345'"
+    >>> shorten("9" * 5000)
+    "'9999999999999999999999999999999999999999'... (5000 characters)"
+    >>> shorten(10**5000)
+    'an int of about 5001 digits'
+    """
+    if isinstance(value, str | bytes) and len(value) > limit:
+        unit = "characters" if isinstance(value, str) else "bytes"
+        return f"{value[:limit]!r}... ({len(value)} {unit})"
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 3 * limit:
+        return f"an int of about {int(value.bit_length() * 0.30103) + 1} digits"
+    try:
+        text = repr(value)
+    except Exception:  # a repr that fails must not hide the error being reported
+        return f"a {type(value).__name__}"
+    return text if len(text) <= 2 * limit else f"{text[:limit]}... ({len(text)} characters)"
+
+
 class ReskontroError(Exception):
     """Base class of every error raised by reskontro.
 

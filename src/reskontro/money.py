@@ -11,6 +11,15 @@ rounding), never in the caller's: a program that lowered
 different currencies never mix: adding or comparing them raises
 :class:`~reskontro.exceptions.CurrencyMismatchError`.
 
+Amounts are bounded: at most :data:`MAX_AMOUNT_DIGITS` (18) digits before the
+decimal point, so an amount has at most 21 digits and a sum of up to 10**13
+of them fits the 34 digits of the context exactly. Sums, differences and
+products are computed in :data:`EXACT`, which traps ``Inexact``: a result that
+would have to be rounded raises :class:`~reskontro.exceptions.InvalidAmountError`
+instead of being rounded silently. A string amount is at most
+:data:`MAX_NUMBER_LENGTH` characters of ASCII (``"١٢٣"`` is refused, though
+Python's ``Decimal`` reads it as 123).
+
 >>> Money("1250", "NOK")
 Money('1250.00', 'NOK')
 >>> Money("1250.00", "NOK") + Money("-250.50", "NOK")
@@ -21,6 +30,10 @@ Money('999.50', 'NOK')
 Traceback (most recent call last):
 ...
 reskontro.exceptions.InvalidAmountError: amount 10.005 has more decimals than NOK allows (2)
+>>> Money("1" + "0" * 18, "NOK")
+Traceback (most recent call last):
+...
+reskontro.exceptions.InvalidAmountError: amount 1000000000000000000 has more than 18 ...
 """
 
 from __future__ import annotations
@@ -35,9 +48,28 @@ from typing import Any, ClassVar, Final, TypeVar, cast, final
 import attrs
 
 from reskontro.currency import check_currency, quantum
-from reskontro.exceptions import CurrencyMismatchError, InvalidAmountError
+from reskontro.exceptions import CurrencyMismatchError, InvalidAmountError, shorten
 
-__all__ = ["Money", "decimal_context", "in_context", "parse_amount"]
+__all__ = [
+    "CONTEXT",
+    "EXACT",
+    "MAX_AMOUNT_DIGITS",
+    "MAX_NUMBER_LENGTH",
+    "MAX_PARTS",
+    "Money",
+    "decimal_context",
+    "in_context",
+    "parse_amount",
+]
+
+#: The most digits an amount may have before the decimal point: an amount is
+#: less than 10**18 in absolute value (a quintillion kroner).
+MAX_AMOUNT_DIGITS: Final = 18
+#: The most parts :meth:`Money.split` and :meth:`Money.allocate` divide into.
+MAX_PARTS: Final = 1_000_000
+#: The most characters a number given as a string may have (signs, digits,
+#: point, exponent and underscores included).
+MAX_NUMBER_LENGTH: Final = 64
 
 #: The context every reskontro computation runs in: wide enough for any ledger
 #: total, banker's rounding, and traps for operations that would silently lose
@@ -54,6 +86,37 @@ CONTEXT: Final = decimal.Context(
         decimal.FloatOperation,
     ],
 )
+
+#: :data:`CONTEXT` with ``Inexact`` trapped too: the context of every result
+#: that must be exact (sums, differences, whole-number multiples, the product
+#: before a rounding). A result it would round raises ``decimal.Inexact``,
+#: which :class:`Money` turns into an ``InvalidAmountError``.
+EXACT: Final = decimal.Context(
+    prec=CONTEXT.prec,
+    rounding=CONTEXT.rounding,
+    Emax=CONTEXT.Emax,
+    Emin=CONTEXT.Emin,
+    traps=[
+        decimal.InvalidOperation,
+        decimal.DivisionByZero,
+        decimal.Overflow,
+        decimal.FloatOperation,
+        decimal.Inexact,
+    ],
+)
+
+
+def _text(number: Decimal) -> str:
+    """A number as a message writes it: at most a short prefix of a long one."""
+    text = str(number)
+    return text if len(text) <= 40 else f"{text[:40]}... ({len(text)} characters)"
+
+
+def _inexact(what: str, *values: object) -> InvalidAmountError:
+    return InvalidAmountError(
+        f"{what} cannot be computed exactly in {EXACT.prec} digits",
+        field="amount", value=values,
+    )
 
 
 @contextmanager
@@ -100,7 +163,12 @@ def parse_amount(value: object, *, field: str = "amount", entry_id: str | None =
     """Turn *value* into a finite :class:`~decimal.Decimal`, refusing anything inexact.
 
     Accepts ``Decimal``, ``int`` and decimal strings (``"1250.50"``). Refuses
-    ``float`` and ``bool`` (even ``True`` is not an amount), NaN and infinity.
+    ``float`` and ``bool`` (even ``True`` is not an amount), NaN and infinity,
+    and strings of more than :data:`MAX_NUMBER_LENGTH` characters or with
+    characters other than ASCII (Python's ``Decimal`` would read Arabic-Indic
+    or full-width digits). The string is read in reskontro's context, never
+    the caller's: a caller's context without traps does not turn a malformed
+    string into NaN.
 
     Raises:
         InvalidAmountError: *value* is not an exact finite decimal.
@@ -111,12 +179,16 @@ def parse_amount(value: object, *, field: str = "amount", entry_id: str | None =
     Traceback (most recent call last):
     ...
     reskontro.exceptions.InvalidAmountError: amount 0.1 is a float; ...
+    >>> parse_amount("١٢٣")
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.InvalidAmountError: amount '١٢٣' is not a decimal number in ASCII ...
     """
     if isinstance(value, Decimal):
         number = value
     elif isinstance(value, bool):
         raise InvalidAmountError(
-            f"{field} {value!r} is a bool, not an amount",
+            f"{field} {shorten(value)} is a bool, not an amount",
             entry_id=entry_id,
             field=field,
             value=value,
@@ -124,18 +196,34 @@ def parse_amount(value: object, *, field: str = "amount", entry_id: str | None =
     elif isinstance(value, int):
         number = Decimal(value)
     elif isinstance(value, str):
+        text = value.strip()
+        if len(text) > MAX_NUMBER_LENGTH:
+            raise InvalidAmountError(
+                f"{field} {shorten(value)} is longer than {MAX_NUMBER_LENGTH} characters",
+                entry_id=entry_id,
+                field=field,
+                value=value,
+            )
+        if not text.isascii():
+            raise InvalidAmountError(
+                f"{field} {shorten(value)} is not a decimal number in ASCII "
+                f"(digits 0-9, a point, a sign)",
+                entry_id=entry_id,
+                field=field,
+                value=value,
+            )
         try:
-            number = Decimal(value.strip().replace("_", ""))
+            number = Decimal(text.replace("_", ""), CONTEXT)
         except decimal.InvalidOperation:
             raise InvalidAmountError(
-                f"{field} {value!r} is not a decimal number",
+                f"{field} {shorten(value)} is not a decimal number",
                 entry_id=entry_id,
                 field=field,
                 value=value,
             ) from None
     elif isinstance(value, float):
         raise InvalidAmountError(
-            f"{field} {value!r} is a float; give a Decimal, int or string "
+            f"{field} {shorten(value)} is a float; give a Decimal, int or string "
             f"(floats cannot hold amounts exactly)",
             entry_id=entry_id,
             field=field,
@@ -143,14 +231,14 @@ def parse_amount(value: object, *, field: str = "amount", entry_id: str | None =
         )
     else:
         raise InvalidAmountError(
-            f"{field} {value!r} of type {type(value).__name__} is not an amount",
+            f"{field} {shorten(value)} of type {type(value).__name__} is not an amount",
             entry_id=entry_id,
             field=field,
             value=value,
         )
     if not number.is_finite():
         raise InvalidAmountError(
-            f"{field} {value!r} is not finite", entry_id=entry_id, field=field, value=value
+            f"{field} {shorten(value)} is not finite", entry_id=entry_id, field=field, value=value
         )
     return number
 
@@ -177,7 +265,8 @@ class Money:
 
     Raises:
         InvalidAmountError: the amount is a float, bool, NaN, infinity, not a
-            number, or has more decimals than the currency allows.
+            number, has more decimals than the currency allows or more than
+            :data:`MAX_AMOUNT_DIGITS` digits before the decimal point.
         UnknownCurrencyError: the currency code is not known.
 
     >>> Money(Decimal("19.90"), "EUR") * 3
@@ -203,7 +292,7 @@ class Money:
             except decimal.InvalidOperation:
                 pass
             else:
-                if quantized == amount:
+                if quantized == amount and quantized.adjusted() < MAX_AMOUNT_DIGITS:
                     if not quantized:
                         quantized = quantized.copy_abs()  # no negative zero
                     _set(self, "amount", quantized)
@@ -213,15 +302,22 @@ class Money:
         number = parse_amount(amount)
         exponent = quantum(code)
         _QUANTA[code] = exponent
+        if number and number.adjusted() >= MAX_AMOUNT_DIGITS:
+            raise InvalidAmountError(
+                f"amount {_text(number)} has more than {MAX_AMOUNT_DIGITS} integer digits "
+                f"(an amount is less than 10**{MAX_AMOUNT_DIGITS})",
+                field="amount",
+                value=amount,
+            )
         try:
             quantized = number.quantize(exponent, rounding=ROUND_HALF_EVEN, context=CONTEXT)
-        except decimal.InvalidOperation:
+        except decimal.InvalidOperation:  # pragma: no cover - the bound above comes first
             raise InvalidAmountError(
-                f"amount {number} is too large", field="amount", value=amount
+                f"amount {_text(number)} is too large", field="amount", value=amount
             ) from None
         if quantized != number:
             raise InvalidAmountError(
-                f"amount {number} has more decimals than {code} allows "
+                f"amount {_text(number)} has more decimals than {code} allows "
                 f"({-exponent.as_tuple().exponent})",  # type: ignore[operator]
                 field="amount",
                 value=amount,
@@ -265,7 +361,19 @@ class Money:
             )
         code = check_currency(currency)
         q = quantum(code)
-        return cls._of(Decimal(units).scaleb(q.as_tuple().exponent, CONTEXT), code)  # type: ignore[arg-type]
+        if units and units.bit_length() > 4 * (MAX_AMOUNT_DIGITS + 3):  # surely too large
+            raise InvalidAmountError(
+                f"minor units {shorten(units)}: more than {MAX_AMOUNT_DIGITS} integer digits",
+                field="units", value=units,
+            )
+        amount = Decimal(units).scaleb(q.as_tuple().exponent, EXACT)  # type: ignore[arg-type]
+        if amount and amount.adjusted() >= MAX_AMOUNT_DIGITS:
+            raise InvalidAmountError(
+                f"minor units {units} make an amount of more than {MAX_AMOUNT_DIGITS} "
+                f"integer digits",
+                field="units", value=units,
+            )
+        return cls._of(amount, code)
 
     @classmethod
     def sum(cls, amounts: Iterable[Money], currency: str) -> Money:
@@ -279,15 +387,27 @@ class Money:
         """
         code = check_currency(currency)
         total = Decimal(0)
-        add = CONTEXT.add
-        for money in amounts:
-            if money.currency != code:
-                raise CurrencyMismatchError(
-                    f"cannot add {money.currency} to a {code} total",
-                    field="currency",
-                    value=money.currency,
-                )
-            total = add(total, money.amount)
+        add = EXACT.add
+        if not isinstance(amounts, Iterable):
+            raise InvalidAmountError(
+                f"amounts {shorten(amounts)} must be an iterable of Money",
+                field="amounts", value=amounts,
+            )
+        try:
+            for money in amounts:
+                if money.currency != code:
+                    raise CurrencyMismatchError(
+                        f"cannot add {money.currency} to a {code} total",
+                        field="currency",
+                        value=money.currency,
+                    )
+                total = add(total, money.amount)
+        except decimal.Inexact:
+            raise _inexact(f"the {code} total", total) from None
+        except (AttributeError, TypeError):
+            raise InvalidAmountError(
+                f"{shorten(money)} is not Money", field="amounts", value=money
+            ) from None
         return cls._of(total.quantize(quantum(code), context=CONTEXT), code)
 
     # -- the value protocol -------------------------------------------------
@@ -305,7 +425,7 @@ class Money:
         >>> Money("12.34", "NOK").minor_units
         1234
         """
-        return int(self.amount.scaleb(-quantum(self.currency).as_tuple().exponent, CONTEXT))  # type: ignore[operator]
+        return int(self.amount.scaleb(-quantum(self.currency).as_tuple().exponent, EXACT))  # type: ignore[operator]
 
     @property
     def is_zero(self) -> bool:
@@ -334,28 +454,37 @@ class Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "add")
-        return Money._of(CONTEXT.add(self.amount, other.amount), self.currency)
+        try:
+            return Money._of(EXACT.add(self.amount, other.amount), self.currency)
+        except decimal.Inexact:
+            raise _inexact("the sum", self, other) from None
 
     def __sub__(self, other: object) -> Money:
         if not isinstance(other, Money):
             return NotImplemented
         self._same(other, "subtract")
-        return Money._of(CONTEXT.subtract(self.amount, other.amount), self.currency)
+        try:
+            return Money._of(EXACT.subtract(self.amount, other.amount), self.currency)
+        except decimal.Inexact:
+            raise _inexact("the difference", self, other) from None
 
     def __neg__(self) -> Money:
-        return Money._of(CONTEXT.minus(self.amount), self.currency)
+        return Money._of(EXACT.minus(self.amount), self.currency)
 
     def __pos__(self) -> Money:
         return self
 
     def __abs__(self) -> Money:
-        return Money._of(CONTEXT.abs(self.amount), self.currency)
+        return Money._of(EXACT.abs(self.amount), self.currency)
 
     def __mul__(self, factor: object) -> Money:
         """Multiply by a whole number; fractions need an explicit rounding (:meth:`scale`)."""
         if isinstance(factor, bool) or not isinstance(factor, int):
             return NotImplemented
-        return Money._of(CONTEXT.multiply(self.amount, Decimal(factor)), self.currency)
+        try:
+            return Money._of(EXACT.multiply(self.amount, Decimal(factor)), self.currency)
+        except decimal.Inexact:
+            raise _inexact("the product", self, shorten(factor)) from None
 
     __rmul__ = __mul__
 
@@ -400,11 +529,12 @@ class Money:
         Money('0.02', 'NOK')
         """
         number = parse_amount(factor, field="factor")
-        product = CONTEXT.multiply(self.amount, number)
-        return Money._of(
-            product.quantize(quantum(self.currency), rounding=rounding, context=CONTEXT),
-            self.currency,
-        )
+        try:  # exact before the one rounding to the minor unit: never rounded twice
+            product = EXACT.multiply(self.amount, number)
+            rounded = product.quantize(quantum(self.currency), rounding=rounding, context=CONTEXT)
+        except (decimal.Inexact, decimal.InvalidOperation):
+            raise _inexact("the product", self, shorten(factor)) from None
+        return Money._of(rounded, self.currency)
 
     def allocate(self, weights: Sequence[Decimal | int | str]) -> tuple[Money, ...]:
         """Split into parts proportional to *weights* that add up exactly.
@@ -426,7 +556,17 @@ class Money:
         >>> Money("-0.05", "NOK").allocate([1, 3])
         (Money('-0.01', 'NOK'), Money('-0.04', 'NOK'))
         """
+        if isinstance(weights, str | bytes) or not isinstance(weights, Iterable):
+            raise InvalidAmountError(
+                f"weights {shorten(weights)} must be a sequence of numbers",
+                field="weights", value=weights,
+            )
         numbers = [parse_amount(w, field="weight") for w in weights]
+        if len(numbers) > MAX_PARTS:
+            raise InvalidAmountError(
+                f"{len(numbers):_} weights: at most {MAX_PARTS:_} parts",
+                field="weights", value=len(numbers),
+            )
         if not numbers or any(n < 0 for n in numbers) or not any(numbers):
             raise InvalidAmountError(
                 "weights must be non-negative and not all zero",
@@ -452,9 +592,10 @@ class Money:
         >>> Money("1", "JPY").split(2)
         (Money('1', 'JPY'), Money('0', 'JPY'))
         """
-        if isinstance(parts, bool) or not isinstance(parts, int) or parts < 1:
+        if isinstance(parts, bool) or not isinstance(parts, int) or not 1 <= parts <= MAX_PARTS:
             raise InvalidAmountError(
-                f"parts {parts!r} must be a positive int", field="parts", value=parts
+                f"parts {shorten(parts)} must be an int from 1 to {MAX_PARTS:_}",
+                field="parts", value=parts,
             )
         return self.allocate([1] * parts)
 

@@ -6,6 +6,12 @@ units per one unit of the foreign currency** (the Norwegian convention:
 EUR 1 = NOK 11.50 is the rate ``11.50`` for EUR). A look-up takes the last
 rate on or before the date asked for, and the local currency's own rate is 1.
 
+A rate lies between :data:`MIN_RATE` (10**-9) and :data:`MAX_RATE` (10**9) and
+has at most :data:`MAX_RATE_DIGITS` (12) significant digits (Norges Bank
+publishes 4 decimals), so that an amount of 21 digits times a rate fits the
+34 digits of reskontro's context exactly and is rounded once, to the minor
+unit; :func:`parse_rate` checks it.
+
 >>> from datetime import date
 >>> from decimal import Decimal
 >>> rates = RateTable("NOK", {("EUR", date(2026, 1, 2)): "11.00",
@@ -26,13 +32,106 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
-from typing import final
+from typing import Any, Final, final
 
 from reskontro.currency import check_currency, quantum
-from reskontro.exceptions import InvalidRateError, MissingRateError
-from reskontro.money import CONTEXT, Money, parse_amount
+from reskontro.exceptions import (
+    InvalidAmountError,
+    InvalidQueryError,
+    InvalidRateError,
+    MissingRateError,
+    ReskontroError,
+    shorten,
+)
+from reskontro.money import CONTEXT, EXACT, Money, parse_amount
 
-__all__ = ["RateTable"]
+__all__ = ["MAX_RATE", "MAX_RATE_DIGITS", "MIN_RATE", "RateTable", "parse_rate"]
+
+#: The smallest rate: one foreign unit is worth at least 10**-9 local units.
+MIN_RATE: Final = Decimal("1E-9")
+#: The largest rate: one foreign unit is worth at most 10**9 local units.
+MAX_RATE: Final = Decimal("1E+9")
+#: The most significant digits a rate may have (trailing zeros not counted).
+MAX_RATE_DIGITS: Final = 12
+
+
+def _cut(number: Decimal) -> str:
+    text = str(number)
+    return text if len(text) <= 40 else f"{text[:40]}... ({len(text)} characters)"
+
+
+def parse_rate(
+    value: object, *, field: str = "rate", currency: str | None = None,
+    on: date | None = None, entry_id: str | None = None,
+) -> Decimal:
+    """Turn *value* into an exchange rate, refusing anything outside the documented limits.
+
+    A rate is an exact positive number (``Decimal``, ``int`` or an ASCII
+    decimal string, never a float) from :data:`MIN_RATE` to :data:`MAX_RATE`
+    with at most :data:`MAX_RATE_DIGITS` significant digits.
+
+    Raises:
+        InvalidRateError: *value* is not such a number.
+
+    >>> parse_rate("11.5025")
+    Decimal('11.5025')
+    >>> parse_rate("1E+12", currency="EUR")
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.InvalidRateError: the EUR rate 1E+12 is out of range: ...
+    """
+    what = "the rate" if currency is None else f"the {currency} rate"
+    if on is not None:
+        what += f" of {on}"
+    try:
+        rate = parse_amount(value, field=field, entry_id=entry_id)
+    except ReskontroError as error:
+        raise InvalidRateError(
+            f"{what} must be an exact number: {error.message}",
+            entry_id=entry_id, field=field, value=value,
+        ) from None
+    if not MIN_RATE <= rate <= MAX_RATE:
+        raise InvalidRateError(
+            f"{what} {_cut(rate)} is out of range: a rate is positive, from "
+            f"{MIN_RATE} to {MAX_RATE} local units per foreign unit",
+            entry_id=entry_id, field=field, value=value,
+        )
+    digits = rate.as_tuple().digits
+    significant = len(digits) - (len(digits) - len(bytes(digits).rstrip(b"\0")))
+    if significant > MAX_RATE_DIGITS:
+        raise InvalidRateError(
+            f"{what} {_cut(rate)} has {significant} significant digits; "
+            f"a rate has at most {MAX_RATE_DIGITS}",
+            entry_id=entry_id, field=field, value=value,
+        )
+    return rate
+
+
+def _check_day(day: object, field: str) -> None:
+    if not isinstance(day, date) or isinstance(day, datetime):
+        raise InvalidQueryError(
+            f"{field} must be a datetime.date, got {shorten(day)}", field=field, value=day
+        )
+
+
+def _rows(rates: object) -> list[tuple[Any, Any, Any]]:
+    """The ``(currency, date, rate)`` rows of a mapping or an iterable, or InvalidRateError."""
+    try:
+        if isinstance(rates, Mapping):
+            return [(c, d, r) for (c, d), r in rates.items()]
+        if isinstance(rates, str | bytes) or not isinstance(rates, Iterable):
+            raise TypeError
+        rows = []
+        for row in rates:
+            currency, day, value = row
+            rows.append((currency, day, value))
+        return rows
+    except (TypeError, ValueError):
+        raise InvalidRateError(
+            f"rates must map (currency, date) to a rate or be (currency, date, rate) rows, "
+            f"got {shorten(rates)}",
+            field="rates", value=rates,
+        ) from None
 
 
 @final
@@ -46,8 +145,8 @@ class RateTable:
 
     Raises:
         UnknownCurrencyError: a currency code is not known.
-        InvalidRateError: a rate is zero, negative, a float or not a number,
-            or a date is not a ``datetime.date``.
+        InvalidRateError: a rate is a float, not a number or outside the
+            limits of :func:`parse_rate`, or a date is not a ``datetime.date``.
     """
 
     __slots__ = ("_dates", "_local", "_rates")
@@ -59,31 +158,16 @@ class RateTable:
         | Iterable[tuple[str, date, Decimal | int | str]] = (),
     ) -> None:
         self._local = check_currency(local_currency)
-        rows = (
-            [(c, d, r) for (c, d), r in rates.items()]
-            if isinstance(rates, Mapping)
-            else list(rates)
-        )
+        rows = _rows(rates)
         table: dict[str, dict[date, Decimal]] = {}
         for currency, day, value in rows:
             code = check_currency(currency)
             if not isinstance(day, date) or isinstance(day, datetime):
                 raise InvalidRateError(
-                    f"the date of a {code} rate must be a datetime.date, got {day!r}",
+                    f"the date of a {code} rate must be a datetime.date, got {shorten(day)}",
                     field="date", value=day,
                 )
-            try:
-                rate = parse_amount(value, field="rate")
-            except ValueError:
-                raise InvalidRateError(
-                    f"the {code} rate of {day} must be an exact number, got {value!r}",
-                    field="rate", value=value,
-                ) from None
-            if rate <= 0:
-                raise InvalidRateError(
-                    f"the {code} rate of {day} must be positive, got {rate}",
-                    field="rate", value=value,
-                )
+            rate = parse_rate(value, currency=code, on=day)
             table.setdefault(code, {})[day] = rate
         self._rates = {code: [by_day[d] for d in sorted(by_day)] for code, by_day in table.items()}
         self._dates = {code: sorted(by_day) for code, by_day in table.items()}
@@ -117,8 +201,11 @@ class RateTable:
         Raises:
             MissingRateError: no rate for *currency* on or before *on*.
             UnknownCurrencyError: *currency* is not known.
+            InvalidQueryError: *on* is not a ``datetime.date``.
         """
         code = check_currency(currency)
+        if type(on) is not date:
+            _check_day(on, "on")
         if code == self._local:
             return Decimal(1)
         dates = self._dates.get(code, [])
@@ -134,9 +221,16 @@ class RateTable:
 
         Raises:
             MissingRateError: no rate for the amount's currency on or before *on*.
+            InvalidAmountError: *amount* is not :class:`~reskontro.money.Money`.
         """
+        if type(amount) is not Money:
+            raise InvalidAmountError(
+                f"the amount to convert must be Money, got {shorten(amount)}",
+                field="amount", value=amount,
+            )
         rate = self.rate(amount.currency, on)
-        value = CONTEXT.multiply(amount.amount, rate).quantize(
+        # the product is exact (21 + 12 digits fit 34), then rounded once
+        value = EXACT.multiply(amount.amount, rate).quantize(
             quantum(self._local), rounding=ROUND_HALF_EVEN, context=CONTEXT
         )
         return Money._of(value, self._local)
@@ -154,5 +248,7 @@ class RateTable:
             for code in self._rates
             for day, value in zip(self._dates[code], self._rates[code], strict=True)
         }
-        rows[(currency, on)] = parse_amount(rate, field="rate")
+        code = check_currency(currency)
+        _check_day(on, "on")
+        rows[(code, on)] = parse_rate(rate, currency=code, on=on)
         return RateTable(self._local, rows)

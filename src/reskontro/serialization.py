@@ -13,6 +13,12 @@ A ledger document names its schema and version::
 A reader refuses an unknown schema or a newer version with a
 :class:`~reskontro.exceptions.SerializationError` that says what it found.
 
+:func:`ledger_from_json` reads a ledger file's bytes strictly: UTF-8 only,
+no duplicate keys, no ``NaN``, integers of at most :data:`MAX_INT_DIGITS`
+digits, nesting at most :data:`MAX_DEPTH` deep. Every failure is a
+``SerializationError`` naming the file and, where the JSON parser knows it,
+the line and column; none is a raw Python error.
+
 >>> import json
 >>> from datetime import date
 >>> from reskontro import Entry, Ledger, Money
@@ -25,10 +31,17 @@ True
 Traceback (most recent call last):
 ...
 reskontro.exceptions.SerializationError: ledger document version 99 is newer than ...
+>>> ledger_from_json(b'{"schema": "reskontro.ledger", "schema": "x"}', source="L.json")
+Traceback (most recent call last):
+...
+reskontro.exceptions.SerializationError: L.json: duplicate key 'schema' in an object ...
 """
 
 from __future__ import annotations
 
+import codecs
+import json
+import re
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -46,7 +59,7 @@ from reskontro.events import (
     NoticeLevel,
     NoticeRecorded,
 )
-from reskontro.exceptions import ReskontroError, SerializationError
+from reskontro.exceptions import ReskontroError, SerializationError, shorten
 from reskontro.matching import Allocation, ClosePolicy, PostAgainstPost
 from reskontro.money import Money, parse_amount
 
@@ -61,7 +74,9 @@ __all__ = [
     "event_from_dict",
     "event_to_dict",
     "ledger_from_dict",
+    "ledger_from_json",
     "ledger_to_dict",
+    "load_json",
 ]
 
 _T = TypeVar("_T")
@@ -136,7 +151,8 @@ class _Reader:
             return None
         if not isinstance(value, kind) or (isinstance(value, bool) and kind is not bool):
             raise SerializationError(
-                f"{self.path}.{key}: expected {getattr(kind, '__name__', kind)}, got {value!r}",
+                f"{self.path}.{key}: expected {getattr(kind, '__name__', kind)}, "
+                f"got {shorten(value)}",
                 field=f"{self.path}.{key}",
                 value=value,
             )
@@ -150,7 +166,7 @@ class _Reader:
             return date.fromisoformat(text)
         except ValueError:
             raise SerializationError(
-                f"{self.path}.{key}: {text!r} is not an ISO date",
+                f"{self.path}.{key}: {shorten(text)} is not an ISO date",
                 field=f"{self.path}.{key}",
                 value=text,
             ) from None
@@ -176,7 +192,7 @@ class _Reader:
             return cls(value)
         except ValueError:
             raise SerializationError(
-                f"{self.path}.{key}: {value!r} is not a {cls.__name__}",
+                f"{self.path}.{key}: {shorten(value)} is not a {cls.__name__}",
                 field=f"{self.path}.{key}",
                 value=value,
             ) from None
@@ -234,7 +250,8 @@ def _rate(r: _Reader) -> Decimal | None:
         return parse_amount(text, field="rate")
     except ReskontroError:
         raise SerializationError(
-            f"{r.path}.rate: {text!r} is not a decimal number", field=f"{r.path}.rate", value=text
+            f"{r.path}.rate: {shorten(text)} is not a decimal number",
+            field=f"{r.path}.rate", value=text,
         ) from None
 
 
@@ -297,7 +314,9 @@ def event_to_dict(event: Event) -> dict[str, Any]:
             "on": event.on.isoformat(),
             "deadline": _iso(event.deadline),
         }
-    raise SerializationError(f"{event!r} is not a reskontro event", field="event", value=event)
+    raise SerializationError(
+        f"{shorten(event)} is not a reskontro event", field="event", value=event
+    )
 
 
 def _allocation(data: object, path: str) -> Allocation:
@@ -311,7 +330,7 @@ def _match_rates(data: Mapping[str, Any], path: str) -> tuple[tuple[str, Decimal
         where = f"{path}.rates.{currency}"
         if not isinstance(text, str):
             raise SerializationError(
-                f"{where}: expected a decimal string, got {text!r}", field=where, value=text
+                f"{where}: expected a decimal string, got {shorten(text)}", field=where, value=text
             )
         try:
             rate = parse_amount(text, field="rate")
@@ -319,7 +338,7 @@ def _match_rates(data: Mapping[str, Any], path: str) -> tuple[tuple[str, Decimal
             rate = None
         if rate is None or not rate > 0:
             raise SerializationError(
-                f"{where}: {text!r} is not a positive decimal rate", field=where, value=text
+                f"{where}: {shorten(text)} is not a positive decimal rate", field=where, value=text
             )
         rates.append((currency, rate))
     return tuple(rates)
@@ -330,7 +349,7 @@ def _entry_ids(r: _Reader, path: str) -> list[str]:
     for i, entry_id in enumerate(ids):
         if not isinstance(entry_id, str):
             raise SerializationError(
-                f"{path}.entry_ids[{i}]: expected str, got {entry_id!r}",
+                f"{path}.entry_ids[{i}]: expected str, got {shorten(entry_id)}",
                 field=f"{path}.entry_ids", value=entry_id,
             )
     return [str(entry_id) for entry_id in ids]
@@ -388,7 +407,7 @@ def event_from_dict(data: Mapping[str, Any], *, path: str = "event") -> Event:
             deadline=r.get_date("deadline", optional=True),
         )
     raise SerializationError(
-        f"{path}.type: unknown event type {kind!r}", field=f"{path}.type", value=kind
+        f"{path}.type: unknown event type {shorten(kind)}", field=f"{path}.type", value=kind
     )
 
 
@@ -420,7 +439,8 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
     schema = r.get("schema", str)
     if schema != SCHEMA:
         raise SerializationError(
-            f"not a reskontro ledger document: schema {schema!r}", field="schema", value=schema
+            f"not a reskontro ledger document: schema {shorten(schema)}",
+            field="schema", value=schema,
         )
     version = r.get("version", int)
     if version > VERSION or version < 1:
@@ -451,5 +471,216 @@ def ledger_from_dict(data: Mapping[str, Any]) -> Ledger:
     except ReskontroError as error:
         raise SerializationError(
             f"ledger.events: {error.message}", entry_id=error.entry_id, field=error.field,
+            value=error.value,
+        ) from error
+
+
+# -- strict JSON -------------------------------------------------------------------------------
+
+#: The deepest nesting of arrays and objects a JSON document may have (a ledger
+#: document needs 5; parties files 1).
+MAX_DEPTH: Final = 64
+#: The most digits a JSON number may have (a ledger document's only numbers are
+#: its version; amounts and rates are strings).
+MAX_INT_DIGITS: Final = 30
+
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF16_LE, "UTF-16"),
+    (codecs.BOM_UTF16_BE, "UTF-16"),
+)
+_SURROGATE_ESCAPE: Final = re.compile(r"\\u[dD][89a-fA-F]")
+
+
+class _RefusedError(Exception):
+    """Raised inside the JSON parser's hooks; turned into a SerializationError."""
+
+
+def _pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result = dict(pairs)
+    if len(result) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RefusedError(
+                    f"duplicate key {shorten(key)} in an object (a key may appear once; "
+                    f"which value was meant is unknowable)"
+                )
+            seen.add(key)
+    return result
+
+
+def _number(text: str) -> int | Decimal:
+    if len(text) > MAX_INT_DIGITS + 8 or sum(c.isdigit() for c in text) > MAX_INT_DIGITS:
+        raise _RefusedError(f"the number {shorten(text)} has more than {MAX_INT_DIGITS} digits")
+    if any(c in text for c in ".eE"):
+        return Decimal(text)  # never a float: a ledger document holds exact numbers only
+    return int(text)
+
+
+def _constant(name: str) -> Any:
+    raise _RefusedError(f"{name} is not a JSON number")
+
+
+def _locate(text: str) -> str:
+    """Where a hook refused *text*: `` at line L column C``, the start of the object it was in.
+
+    The fast C parser does not say where a hook was called; on this error path
+    the document is parsed again with the pure-Python scanner, which does.
+    """
+    from json import decoder, scanner
+
+    starts: list[int] = []
+
+    def parse_object(s_and_end: tuple[str, int], *args: Any) -> Any:
+        starts.append(s_and_end[1] - 1)
+        result = decoder.JSONObject(s_and_end, *args)  # type: ignore[attr-defined]
+        starts.pop()
+        return result
+
+    parser = json.JSONDecoder(
+        object_pairs_hook=_pairs, parse_int=_number, parse_float=_number,
+        parse_constant=_constant,
+    )
+    parser.parse_object = parse_object  # type: ignore[attr-defined]
+    parser.scan_once = scanner.py_make_scanner(parser)  # type: ignore[attr-defined]
+    try:
+        parser.decode(text)
+    except _RefusedError:
+        pos = starts[-1] if starts else 0
+        line = text.count("\n", 0, pos) + 1
+        column = pos - text.rfind("\n", 0, pos)
+        where = "the object at" if starts else "the document at"
+        return f" ({where} line {line} column {column})"
+    except Exception:  # pragma: no cover - the C parser refused it the same way
+        return ""
+    return ""  # pragma: no cover - the C parser refused it the same way
+
+
+def _depth(text: str) -> int:
+    """The deepest nesting of brackets outside strings (a linear scan, no recursion)."""
+    depth = deepest = 0
+    in_string = escaped = False
+    for char in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+        elif char == '"':
+            in_string = True
+        elif char in "[{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+                if deepest > MAX_DEPTH:
+                    return deepest
+        elif char in "]}":
+            depth -= 1
+    return deepest
+
+
+def load_json(data: bytes | str, *, source: str = "the document") -> Any:
+    """Parse a JSON document strictly, every failure a :class:`SerializationError`.
+
+    Bytes must be UTF-8 (a UTF-8 byte order mark is skipped; UTF-16 or UTF-32
+    is refused). Duplicate keys, ``NaN`` and ``Infinity``, numbers of more
+    than :data:`MAX_INT_DIGITS` digits, nesting deeper than :data:`MAX_DEPTH`
+    and unpaired surrogates (text that cannot be written back as UTF-8) are
+    refused. Numbers with a fraction or exponent become ``Decimal``, never
+    ``float``.
+
+    Args:
+        data: the document's bytes (or text).
+        source: how the message names the document, e.g. the file name.
+
+    Raises:
+        SerializationError: the document is not strict JSON; the message names
+            *source* and, for syntax errors, the line and column.
+
+    >>> load_json(b'{"a": [1, 2.50]}')
+    {'a': [1, Decimal('2.50')]}
+    >>> load_json(b'{"a": 1,\\n "b": }', source="x.json")
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.SerializationError: x.json is not JSON: line 2 column 7: Expecting value
+    >>> load_json("[" * 100 + "]" * 100)
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.SerializationError: the document: nested deeper than 64 levels
+    """
+
+    def refuse(message: str, value: object = None) -> SerializationError:
+        return SerializationError(f"{source}: {message}", field=source, value=value)
+
+    if isinstance(data, bytes | bytearray | memoryview):
+        raw = bytes(data)
+        for bom, name in _BOMS:
+            if raw.startswith(bom):
+                raise refuse(f"the text is {name}; reskontro reads UTF-8 only")
+        if raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        elif len(raw) >= 2 and (raw[0] == 0 or raw[1] == 0):
+            raise refuse("the text looks like UTF-16 or UTF-32; reskontro reads UTF-8 only")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise refuse(
+                f"not valid UTF-8 at byte {error.start} "
+                f"(bytes {raw[error.start:error.start + 4]!r}); reskontro reads UTF-8 only"
+            ) from None
+    elif isinstance(data, str):
+        text = data
+    else:
+        raise refuse(f"expected bytes or str, got {type(data).__name__}")
+    if _depth(text) > MAX_DEPTH:
+        raise refuse(f"nested deeper than {MAX_DEPTH} levels")
+    try:
+        document = json.loads(
+            text, object_pairs_hook=_pairs, parse_int=_number, parse_float=_number,
+            parse_constant=_constant,
+        )
+    except json.JSONDecodeError as error:
+        raise SerializationError(
+            f"{source} is not JSON: line {error.lineno} column {error.colno}: {error.msg}",
+            field=source, value=error.pos,
+        ) from None
+    except _RefusedError as error:
+        raise refuse(f"{error}{_locate(text)}") from None
+    except RecursionError:  # pragma: no cover - _depth() refuses such documents first
+        raise refuse("nested too deeply") from None
+    if _SURROGATE_ESCAPE.search(text):
+        try:
+            json.dumps(document, ensure_ascii=False, default=str).encode("utf-8")
+        except UnicodeEncodeError as error:
+            raise refuse(
+                f"a string holds an unpaired surrogate (\\u{ord(error.object[error.start]):04x})"
+                ", which no UTF-8 file can hold"
+            ) from None
+    return document
+
+
+def ledger_from_json(data: bytes | str, *, source: str = "the ledger file") -> Ledger:
+    """Read a ledger from the bytes of a file :func:`ledger_to_dict` output was saved in.
+
+    :func:`load_json` parses strictly, then :func:`ledger_from_dict` rebuilds
+    the ledger; every error names *source*.
+
+    Raises:
+        SerializationError: the bytes are not a strict JSON ledger document.
+
+    >>> from reskontro import Ledger
+    >>> ledger_from_json(json.dumps(ledger_to_dict(Ledger("NOK"))).encode()) == Ledger("NOK")
+    True
+    """
+    document = load_json(data, source=source)
+    try:
+        return ledger_from_dict(document)
+    except SerializationError as error:
+        raise SerializationError(
+            f"{source}: {error.message}", entry_id=error.entry_id, field=error.field,
             value=error.value,
         ) from error
