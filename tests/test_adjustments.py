@@ -570,3 +570,79 @@ def test_a_foreign_invoice_paid_in_local_currency_earns_its_discount() -> None:
     settled = settlement.apply(done)
     assert settled.get_match("K-1").is_closed
     check_invariants(settled)
+
+
+# -- Business Central's published tolerance examples ---------------------------------
+#
+# "Work with Payment Tolerances and Payment Discount Tolerances", examples 1 and 2:
+# max payment tolerance 5 per document (here 0.5 % of 1 000, at most 5). reskontro has
+# no grace period for late discounts, so the rows used are those paid on or before the
+# discount date and those paid after every grace date. BC's "Payment Tolerance G/L"
+# column is the G/L side: -5 a gain (overpayment), 5 a loss (underpayment).
+
+
+def bc_outcome(plan: AdjustmentPlan, done: Ledger) -> tuple[Decimal, Decimal, Decimal]:
+    """(discounts granted, tolerance on the G/L as BC shows it, amount left open)."""
+    discounts = -sum((e.amount.amount for e in plan.entries if e.kind is EntryKind.DISCOUNT),
+                     Decimal(0))
+    tolerance_gl = -sum((e.amount.amount for e in plan.entries
+                         if e.kind is EntryKind.TOLERANCE), Decimal(0))
+    return discounts, tolerance_gl, done.balance().local.amount
+
+
+@pytest.mark.parametrize(
+    ("paid", "on", "discounts", "tolerance_gl", "left"),
+    [
+        # scenario 1: 985 on 15.01 is 5 over 1 000 - 20: closed, 5 taken as income
+        ("985", IN_TIME, "20", "-5", "0"),
+        ("980", IN_TIME, "20", "0", "0"),  # scenario 2
+        ("975", IN_TIME, "20", "5", "0"),  # scenario 3: 5 short, written off
+        ("1005", LATE, "0", "-5", "0"),  # scenario 10
+        ("1000", LATE, "0", "0", "0"),  # scenario 11
+        ("995", LATE, "0", "5", "0"),  # scenario 12
+        ("985", LATE, "0", "0", "15"),  # scenario 13: 15 stays on the invoice
+        ("980", LATE, "0", "0", "20"),  # scenario 14
+        ("975", LATE, "0", "0", "25"),  # scenario 15
+    ],
+)
+def test_business_centrals_single_document_examples(
+    paid: str, on: date, discounts: str, tolerance_gl: str, left: str
+) -> None:
+    ledger = ledger_of(invoice("F-1", "1000"), payment(paid, on=on))
+    plan = plan_of(ledger, on=on, tolerance=TOLERANCE)
+    done = plan.apply(ledger)
+    assert bc_outcome(plan, done) == (Decimal(discounts), Decimal(tolerance_gl), Decimal(left))
+    check_invariants(done)
+
+
+@pytest.mark.parametrize(
+    ("paid", "on", "discounts", "tolerance_gl"),
+    [
+        # on or before 15.01: both discounts, 60 + 30; 2 000 - 90 = 1 910 is owed
+        ("1920", IN_TIME, "90", "-10"),  # scenario 1: 10 over, within 5 + 5
+        ("1910", IN_TIME, "90", "0"),  # scenario 2
+        ("1900", IN_TIME, "90", "10"),  # scenario 3: 10 short, within 5 + 5
+        # 16.01: F-1's discount date has passed, F-2's (17.01) has not: 2 000 - 30
+        ("1980", LATE, "30", "-10"),  # scenario 4B
+        ("1970", LATE, "30", "0"),  # scenario 5B
+        ("1960", LATE, "30", "10"),  # scenario 6B
+        # after every discount date: 2 000 is owed
+        ("2010", date(2026, 1, 23), "0", "-10"),  # scenario 28
+        ("2000", date(2026, 1, 23), "0", "0"),  # scenario 29
+        ("1990", date(2026, 1, 23), "0", "10"),  # scenario 30
+    ],
+)
+def test_business_centrals_multiple_document_examples(
+    paid: str, on: date, discounts: str, tolerance_gl: str
+) -> None:
+    """Two invoices of 1 000 on 05.01: F-1 6 % within 10 days (60, until 15.01), F-2 3 %
+    within 12 days (30, until 17.01); one payment for both. Every row closes both."""
+    ledger = ledger_of(invoice("F-1", "1000"), invoice("F-2", "1000"), payment(paid, on=on))
+    plan = plan_adjustments(ledger, "K-1", on=on, tolerance=TOLERANCE, terms={
+        "F-1": PaymentTerms.with_discount("6", 10, 30),
+        "F-2": PaymentTerms.with_discount("3", 12, 30),
+    })
+    done = plan.apply(ledger)
+    assert bc_outcome(plan, done) == (Decimal(discounts), Decimal(tolerance_gl), Decimal(0))
+    assert done.get_match("K-1").is_closed
+    check_invariants(done)
