@@ -307,6 +307,9 @@ class Entry:
         excluded_from_collection: not to be sent to collection or export.
         rate: the exchange rate the entry was booked at (local units per one
             foreign unit), when known; ``None`` for local-currency entries.
+            Given with ``local_currency`` and no ``amount_local``, it books
+            the amount; given with ``amount_local``, it must agree with it
+            within half a local minor unit.
         reverses: for a counter-entry (storno), the id of the entry it
             reverses. A counter-entry keeps the kind of the original and has
             the opposite sign, so the sign rule is inverted for it.
@@ -319,6 +322,20 @@ class Entry:
     ...       amount_local=Money("-12.50", "NOK"), posted=date(2026, 1, 31),
     ...       document_date=date(2026, 1, 31)).is_credit
     True
+
+    A foreign amount booked with a rate gets its local amount computed
+    (rounded half to even to the local minor unit); a rate with no local
+    currency to book into is refused:
+
+    >>> Entry.invoice("F-1", party="1", amount=Money("1234.56", "EUR"),
+    ...               rate=Decimal("11.4567"), local_currency="NOK",
+    ...               posted=date(2026, 1, 5)).amount_local
+    Money('14143.98', 'NOK')
+    >>> Entry.invoice("F-2", party="1", amount=Money("100", "EUR"), rate=Decimal("11.50"),
+    ...               posted=date(2026, 1, 5))
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.InvalidEntryError: entry 'F-2': rate=11.50 cannot book 100.00 EUR ...
 
     An entry keeps its amounts as decimals with their currency codes rather
     than as :class:`Money` objects: a ledger of a million entries then holds a
