@@ -646,3 +646,28 @@ def test_business_centrals_multiple_document_examples(
     assert bc_outcome(plan, done) == (Decimal(discounts), Decimal(tolerance_gl), Decimal(0))
     assert done.get_match("K-1").is_closed
     check_invariants(done)
+
+
+@BOTH
+def test_a_foreign_overpayment_within_tolerance_is_valued_at_the_payment(side: Side) -> None:
+    """EUR 1 000 invoiced at 11.00, EUR 1 003 paid late at 11.50 (NOK 11 534.50). The EUR 3
+    over (within EUR 5) is closed on the payment at its own 11.50: NOK 34.50. The rest of
+    the payment, EUR 1 000 = NOK 11 500, settles NOK 11 000 booked: agio 500."""
+    sign = 1 if side is Side.RECEIVABLE else -1
+    eur = lambda a: Money(a, "EUR")  # noqa: E731
+    ledger = ledger_of(
+        Entry.invoice("F-1", party="1", amount=eur("1000"), amount_local=nok("11000"),
+                      posted=DOCUMENT),
+        Entry.payment("P-1", party="1", amount=eur("-1003"), amount_local=nok("-11534.50"),
+                      posted=LATE),
+        side=side,
+    )
+    plan = plan_of(ledger, on=LATE, tolerance=Tolerance(percent="0.5", max_amount=eur("5")))
+    assert [(a.target, a.entry.amount * sign, a.entry.amount_local * sign)
+            for a in plan.adjustments] == [("P-1", eur("3"), nok("34.50"))]
+    done = plan.apply(ledger)
+    settlement = plan_settlement(done, "K-1", on=LATE)
+    assert settlement.difference == nok("500") * sign
+    settled = settlement.apply(done)
+    assert settled.get_match("K-1").is_closed
+    check_invariants(settled)
