@@ -671,3 +671,18 @@ def test_a_foreign_overpayment_within_tolerance_is_valued_at_the_payment(side: S
     settled = settlement.apply(done)
     assert settled.get_match("K-1").is_closed
     check_invariants(settled)
+
+
+def test_a_discount_cancelled_in_the_match_can_be_earned_again() -> None:
+    """A discount entry and its storno in the match count for nothing: 980 paid in time
+    still earns the invoice its 20 (the planner reads what stands, not what was undone)."""
+    ledger = ledger_of(invoice("F-1", "1000"), payment("980"))
+    granted = plan_of(ledger).apply(ledger)
+    storno = granted.entry("K-1-D1").reversed("K-1-D1-R", posted=IN_TIME)
+    undone = granted.post(storno).extend_match("K-1", ["K-1-D1-R"])
+    assert undone.balance().local == nok("20")
+    again = plan_of(undone)
+    assert [(e.id, e.amount) for e in again.entries] == [("K-1-D3", nok("-20"))]
+    redone = again.apply(undone)
+    assert redone.get_match("K-1").is_closed
+    check_invariants(redone)

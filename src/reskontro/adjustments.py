@@ -378,16 +378,23 @@ def plan_adjustments(
     receivable = sub.side is Side.RECEIVABLE
     # documents that raise the debt (invoices) and those that pay it
     sign = 1 if receivable else -1
-    # (a counter-entry is neither: it only cancels its original)
+    # (a counter-entry and the entry it cancels are neither)
+    cancelled = {i.entry.reverses for i in items if i.entry.reverses is not None}
     documents = [
-        i for i in items if i.entry.kind not in ADJUSTMENT_KINDS and i.entry.reverses is None
+        i for i in items
+        if i.entry.kind not in ADJUSTMENT_KINDS and i.entry.reverses is None
+        and i.id not in cancelled
     ]
     invoices = [i for i in documents if i.entry.value * sign > 0]
     payments = [
         i for i in documents
         if i.entry.value * sign < 0 and i.entry.kind is not EntryKind.CREDIT_NOTE
     ]
-    kinds = {i.id: i.entry.kind for i in items}
+    # an entry cancelled by a counter-entry in the match no longer counts, nor does the storno
+    kinds = {
+        i.id: i.entry.kind for i in items
+        if i.entry.reverses is None and i.id not in cancelled
+    }
     # what credit notes, discounts and tolerances already took off each invoice
     credited: dict[str, Decimal] = {}
     discounted: dict[str, Decimal] = {}
