@@ -451,3 +451,150 @@ def test_evolve_of_a_foreign_entry_keeps_its_local_amount() -> None:
     assert attrs.evolve(
         entry, amount=Money("20", "EUR"), amount_local=Money("231", "NOK")
     ).amount_local == Money("231", "NOK")
+
+
+# -- booking with a rate ------------------------------------------------------
+
+
+def eur(amount: str) -> Money:
+    return Money(amount, "EUR")
+
+
+def test_a_rate_alone_books_the_local_amount() -> None:
+    """EUR 1 234.56 x 11.4567 = 13 580.16 + 563.823552 = NOK 14 143.983552 -> 14 143.98."""
+    entry = Entry.invoice("F-1", party="1", amount=eur("1234.56"), rate=Decimal("11.4567"),
+                          local_currency="NOK", posted=D)
+    assert (entry.amount_local, entry.rate) == (nok("14143.98"), Decimal("11.4567"))
+    # a string rate is parsed exactly; the supplier side keeps the sign: -EUR 100 x 11.5
+    supplier = Entry.invoice("LF-1", party="2", side=Side.PAYABLE, amount=eur("-100"),
+                             rate="11.5", local_currency="NOK", posted=D)  # type: ignore[arg-type]
+    assert supplier.amount_local == nok("-1150")
+    # the half-way case rounds half to even, as RateTable.to_local does:
+    # EUR 0.05 x 10.1 = 0.505 -> 0.50; EUR 0.15 x 10.1 = 1.515 -> 1.52
+    assert Entry.payment("P-1", party="1", amount=eur("-0.05"), rate=Decimal("10.1"),
+                         local_currency="NOK", posted=D).amount_local == nok("-0.50")
+    assert Entry.payment("P-2", party="1", amount=eur("-0.15"), rate=Decimal("10.1"),
+                         local_currency="NOK", posted=D).amount_local == nok("-1.52")
+    # SEK 1 000 x 0.98765 = NOK 987.65 exactly
+    assert Entry.invoice("F-2", party="1", amount=Money("1000", "SEK"),
+                         rate=Decimal("0.98765"), local_currency="NOK",
+                         posted=D).amount_local == nok("987.65")
+
+
+def test_the_plain_constructor_books_with_a_rate_too() -> None:
+    entry = Entry(id="J-1", side=Side.RECEIVABLE, party="1", account="1500",
+                  kind=EntryKind.MANUAL, amount=eur("-10"), rate=Decimal("11.25"),
+                  local_currency="NOK", posted=D, document_date=D)
+    assert entry.amount_local == nok("-112.50")  # EUR -10 x 11.25
+
+
+def test_a_rate_booked_entry_posts_and_reads_back() -> None:
+    """A rate-booked entry posts to a NOK ledger and survives serialization unchanged."""
+    from reskontro import Ledger
+
+    entry = Entry.invoice("F-1", party="1", amount=eur("1000"), rate=Decimal("11.20"),
+                          local_currency="NOK", posted=D)
+    ledger = Ledger("NOK").post(entry)
+    assert ledger.item("F-1").remaining_local == nok("11200")
+    assert Ledger.from_dict(ledger.to_dict()).entry("F-1") == entry
+
+
+def test_a_rate_that_agrees_with_the_local_amount_is_kept() -> None:
+    """NOK 14 143.98 lies within half an øre of EUR 1 234.56 x 11.4567 = 14 143.983552."""
+    entry = Entry.invoice("F-1", party="1", amount=eur("1234.56"), amount_local=nok("14143.98"),
+                          rate=Decimal("11.4567"), posted=D)
+    assert entry.rate == Decimal("11.4567")
+    # either half-rounding of an exact tie agrees: EUR 0.05 x 10.1 = 0.505 -> 0.50 or 0.51
+    for booked in ("0.50", "0.51"):
+        Entry.invoice("F-2", party="1", amount=eur("0.05"), amount_local=nok(booked),
+                      rate=Decimal("10.1"), posted=D)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field", "message"),
+    [
+        # EUR 1 000 at 11 is NOK 11 000, not 11 500
+        ({"amount_local": nok("11500"), "rate": Decimal("11")}, "amount_local",
+         "does not agree with"),
+        # 14 143.99 is 0.006448 from 14 143.983552: more than half an øre
+        ({"amount": eur("1234.56"), "amount_local": nok("14143.99"),
+          "rate": Decimal("11.4567")}, "amount_local", "does not agree with"),
+        # no local currency to book into: the local amount would stay in EUR
+        ({"rate": Decimal("11")}, "rate", "without knowing the local currency"),
+        # a rate on an amount already in the local currency must be 1
+        ({"amount": nok("1000"), "rate": Decimal("11"), "local_currency": "NOK"}, "rate",
+         "already in the local currency"),
+        ({"amount": nok("1000"), "amount_local": nok("1000"), "rate": Decimal("11")}, "rate",
+         "already in the local currency"),
+        # a foreign amount with a local currency but no way to convert it
+        ({"local_currency": "NOK"}, "amount_local", "is not in the local currency NOK"),
+        ({"amount_local": nok("11000"), "local_currency": "SEK"}, "amount_local",
+         "is not in the local currency SEK"),
+        ({"rate": Decimal("11"), "local_currency": "XYZ"}, "local_currency",
+         "must be a currency code"),
+        ({"rate": Decimal("-11"), "local_currency": "NOK"}, "rate", "positive"),
+        ({"rate": Decimal("0"), "local_currency": "NOK"}, "rate", "positive"),
+    ],
+)
+def test_an_inconsistent_rate_is_refused(kwargs: dict[str, Any], field: str, message: str) -> None:
+    """Clear error naming the entry, the field and the value; the ledger is left as it was."""
+    from reskontro import Ledger
+
+    ledger = Ledger("NOK").post(Entry.invoice("F-0", party="1", amount=nok("5"), posted=D))
+    before = ledger.to_dict()
+    amount = kwargs.pop("amount", eur("1000"))
+    with pytest.raises(InvalidEntryError, match=message) as caught:
+        ledger = ledger.post(Entry.invoice("F-1", party="1", amount=amount, posted=D, **kwargs))
+    assert (caught.value.entry_id, caught.value.field) == ("F-1", field)
+    assert ledger.to_dict() == before
+
+
+def test_the_plain_constructor_refuses_an_inconsistent_rate() -> None:
+    with pytest.raises(InvalidEntryError, match="does not agree") as caught:
+        Entry(id="J-1", side=Side.RECEIVABLE, party="1", account="1500", kind=EntryKind.MANUAL,
+              amount=eur("10"), amount_local=nok("120"), rate=Decimal("11"), posted=D,
+              document_date=D)
+    assert (caught.value.entry_id, caught.value.field) == ("J-1", "amount_local")
+    with pytest.raises(InvalidEntryError, match="local currency"):
+        Entry(id="J-2", side=Side.RECEIVABLE, party="1", account="1500", kind=EntryKind.MANUAL,
+              amount=eur("10"), rate=Decimal("11"), posted=D, document_date=D)
+
+
+def test_rates_and_a_different_local_currency_are_refused() -> None:
+    from reskontro.rates import RateTable
+
+    rates = RateTable("NOK", [("EUR", D, "11")])
+    with pytest.raises(InvalidEntryError, match="not the rate table's") as caught:
+        Entry.invoice("F-1", party="1", amount=eur("1"), posted=D, rates=rates,
+                      local_currency="SEK")
+    assert caught.value.field == "local_currency"
+
+
+def test_reversal_and_evolve_keep_a_rate_booked_entry_consistent() -> None:
+    entry = Entry.invoice("F-1", party="1", amount=eur("1234.56"), rate=Decimal("11.4567"),
+                          local_currency="NOK", posted=D)
+    storno = entry.reversed("F-1-R", posted=D)
+    assert (storno.amount_local, storno.rate) == (nok("-14143.98"), Decimal("11.4567"))
+    assert attrs.evolve(entry, text="x").amount_local == nok("14143.98")
+
+
+@given(
+    st.integers(-10**9, 10**9).filter(bool),
+    st.integers(1, 10**7),
+    st.sampled_from(["EUR", "USD", "SEK", "JPY"]),
+)
+def test_a_rate_booked_amount_is_the_rounded_product(
+    minor: int, rate_units: int, code: str
+) -> None:
+    """amount_local is amount x rate rounded to øre, and is accepted back with the same rate."""
+    from reskontro.currency import quantum
+
+    amount = Money(Decimal(minor) * quantum(code), code)
+    rate = Decimal(rate_units) / 10**5
+    entry = Entry.manual("J-1", party="1", amount=amount, rate=rate, local_currency="NOK",
+                         posted=D)
+    assert entry.amount_local.currency == "NOK"
+    assert abs(entry.amount_local.amount - amount.amount * rate) <= Decimal("0.005")
+    again = Entry.manual("J-1", party="1", amount=amount, amount_local=entry.amount_local,
+                         rate=rate, posted=D)
+    assert again == entry

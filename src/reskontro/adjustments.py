@@ -13,24 +13,45 @@ plan is applied.
 
 The rules
 ---------
-* **Discount** (policy :attr:`DiscountPolicy.AUTOMATIC`, or ``NEVER``): an
-  invoice whose terms carry a discount gets it when the match's latest
-  payment is dated on or before the discount date (document date + the
-  discount days) and what is left of the invoice is no more than the
-  discount, i.e. the payments cover the amount minus the discount. The full
-  discount is granted (what a payment covered beyond it stays open on the
-  payment, as an overpayment). A partial payment that leaves more than the
-  discount open does not consume it: the discount stays available until its
-  date.
-* **Tolerance** (policy :attr:`TolerancePolicy.ACCEPT`, or ``LEAVE_OPEN``):
-  ``min(percent of the invoice amount, max amount)``. An invoice left with a
-  remainder within it (an underpayment) is closed by a tolerance entry; a
-  payment left with a surplus within it, once the match's invoices are
-  settled (an overpayment), is closed by one of the other sign.
+They follow Business Central's published application rules.
 
-Amounts are in the invoice's currency; a foreign invoice's adjustment is
-valued in local currency at the invoice's own booking, so it realizes no
-exchange difference of its own.
+* **Discount** (policy :attr:`DiscountPolicy.AUTOMATIC`, or ``NEVER``): an
+  invoice whose terms carry a discount earns it when the match's latest
+  payment is dated on or before its discount date (document date + the
+  discount days) and the payments cover its remaining amount minus the
+  discount. That includes a payment of the **whole** invoice: the discount
+  is still granted, and what the payment covered beyond the discounted
+  amount stays open on it as the customer's credit (or, on the supplier
+  side, as money the supplier owes back). The discount is computed on what
+  is owed **after the credit notes applied to the invoice** (an invoice of
+  1 000 with a credit note of 200 earns 2 % of 800), in the invoice's
+  currency. A partial payment that does not cover the discounted amount
+  does not consume the discount: it stays available until its date.
+* **Tolerance** (policy :attr:`TolerancePolicy.ACCEPT`, or ``LEAVE_OPEN``):
+  each invoice allows ``min(percent of its amount, max amount)``; the
+  invoices of a match together allow the **sum** of theirs. A payment
+  short of what is owed less the discounts by no more than that is
+  accepted: the discounts are granted and the shortfall is written off as
+  tolerance entries on the invoices (the latest first, each up to its own
+  tolerance), **in the same plan**. A payment over by no more than that is
+  closed with a tolerance entry of the other sign on the payment; but a
+  payment of the whole amount within the discount period keeps its surplus
+  open as credit (the discount rule above), it is not turned into income.
+* **Several invoices, one payment**: the payments of a match are judged
+  together, as one payment applied to several invoices. When they do not
+  cover every invoice less its discount (even with the tolerance), they
+  reach the invoices oldest first (by due date), and each invoice they
+  cover in full less its discount earns its own discount; the others keep
+  theirs for later.
+
+Amounts are in the invoice's currency (a match over invoices in several
+currencies is judged per currency); a foreign invoice's adjustment is valued
+in local currency at the invoice's own booking, so it realizes no exchange
+difference of its own: the settlement of the match
+(:func:`~reskontro.settlement.plan_settlement`) then realizes the exchange
+difference on what was paid, and the match closes in both currencies.
+Business Central values the discount at the payment's rate instead; the
+discount plus the exchange difference come to the same total either way.
 
 Accounts are parameters (:class:`AdjustmentAccounts`). The defaults are
 common Norwegian choices, not rules: 3080 (rabatter og andre
@@ -69,6 +90,7 @@ from reskontro.currency import quantum
 from reskontro.display import Column, Tabular
 from reskontro.entries import Entry, EntryKind, Side
 from reskontro.exceptions import InvalidQueryError, MatchError, ReskontroError
+from reskontro.items import Item
 from reskontro.ledger import Ledger
 from reskontro.matching import ADJUSTMENT_KINDS, Allocation
 from reskontro.money import CONTEXT, Money, in_context, parse_amount
@@ -289,6 +311,11 @@ def plan_adjustments(
 ) -> AdjustmentPlan:
     """Propose the discount and tolerance entries a match has earned, as of its current state.
 
+    One call gives both (see the module notes for the rules): every discount
+    earned, and the tolerance that closes what is left. An applied plan is
+    remembered by the match (its entries are in it), so planning again
+    proposes nothing more.
+
     Args:
         ledger: the ledger (only read).
         match_id: a live match holding the invoice(s) and their payment(s).
@@ -335,7 +362,7 @@ def plan_adjustments(
             value=tolerance,
         )
     accounts = accounts or AdjustmentAccounts()
-    match = ledger.get_match(match_id, allocations=False)
+    match = ledger.get_match(match_id)
     if not match.is_live:
         raise MatchError(
             f"match {match_id!r} is dissolved; there is nothing to adjust",
@@ -350,101 +377,272 @@ def plan_adjustments(
     sub = match.sub_account
     receivable = sub.side is Side.RECEIVABLE
     # documents that raise the debt (invoices) and those that pay it
-    debt_sign = 1 if receivable else -1
-    invoices = [
+    sign = 1 if receivable else -1
+    # (a counter-entry and the entry it cancels are neither)
+    cancelled = {i.entry.reverses for i in items if i.entry.reverses is not None}
+    documents = [
         i for i in items
-        if i.entry.kind not in ADJUSTMENT_KINDS and i.entry.value * debt_sign > 0
+        if i.entry.kind not in ADJUSTMENT_KINDS and i.entry.reverses is None
+        and i.id not in cancelled
     ]
+    invoices = [i for i in documents if i.entry.value * sign > 0]
     payments = [
-        i for i in items
-        if i.entry.kind not in ADJUSTMENT_KINDS and i.entry.value * debt_sign < 0
+        i for i in documents
+        if i.entry.value * sign < 0 and i.entry.kind is not EntryKind.CREDIT_NOTE
     ]
+    # an entry cancelled by a counter-entry in the match no longer counts, nor does the storno
+    kinds = {
+        i.id: i.entry.kind for i in items
+        if i.entry.reverses is None and i.id not in cancelled
+    }
+    # what credit notes, discounts and tolerances already took off each invoice
+    credited: dict[str, Decimal] = {}
+    discounted: dict[str, Decimal] = {}
+    adjusted: dict[str, Decimal] = {}
+    for allocation in match.allocations:
+        for own, other in (
+            (allocation.debit_id, allocation.credit_id),
+            (allocation.credit_id, allocation.debit_id),
+        ):
+            kind = kinds.get(other)
+            value = allocation.amount.amount
+            if kind is EntryKind.CREDIT_NOTE:
+                credited[own] = credited.get(own, _ZERO) + value
+            elif kind is EntryKind.DISCOUNT:
+                discounted[own] = discounted.get(own, _ZERO) + value
+                adjusted[own] = adjusted.get(own, _ZERO) + value
+            elif kind is EntryKind.TOLERANCE:
+                adjusted[own] = adjusted.get(own, _ZERO) + value
     paid_on = max((p.entry.posted for p in payments), default=None)
-    adjustments: list[Adjustment] = []
-    skipped: list[str] = []
-    postings: list[GlPosting] = []
-    taken = sum(1 for i in items if i.entry.kind in (EntryKind.DISCOUNT, EntryKind.TOLERANCE))
+    plan = _Planner(
+        ledger=ledger, match_id=match_id, on=on, receivable=receivable, accounts=accounts,
+        taken=sum(1 for i in items if i.entry.kind in (EntryKind.DISCOUNT, EntryKind.TOLERANCE)),
+    )
+    if paid_on is None:
+        return plan.result()
+    for currency in sorted({i.entry.currency for i in invoices}):
+        group = sorted(
+            (i for i in invoices if i.entry.currency == currency),
+            key=lambda i: (i.entry.due or i.entry.posted, i.entry.posted, i.id),
+        )
+        # what is still owed on the group, after everything in the match (positive: owed)
+        owed = sign * sum(
+            (i.remaining.amount for i in items if i.entry.currency == currency), _ZERO
+        )
+        lines: list[_Line] = []
+        for invoice in group:
+            entry = invoice.entry
+            base = entry.value * sign - credited.get(entry.id, _ZERO)
+            lines.append(_Line(
+                item=invoice, base=base, due=base - adjusted.get(entry.id, _ZERO),
+                taken=discounted.get(entry.id, _ZERO),
+                limit=(
+                    _ZERO if tolerance is None
+                    else min(tolerance.limit(entry.amount).amount, max(base, _ZERO))
+                ),
+            ))
+            deal = None if terms is None else _terms_of(terms, entry)
+            last_day = None if deal is None else deal.discount_date(entry.document_date)
+            if deal is None or last_day is None or discounted.get(entry.id) or base <= 0:
+                continue
+            off = deal.discount(Money._of(base, currency)).amount
+            if not off:
+                continue
+            if discount is DiscountPolicy.NEVER:
+                plan.skipped.append(f"{entry.id}: discount not taken (policy never)")
+            elif paid_on > last_day:
+                plan.skipped.append(
+                    f"{entry.id}: paid on {paid_on}, after the discount date {last_day}"
+                )
+            else:
+                lines[-1] = attrs.evolve(
+                    lines[-1], discount=off, terms=deal, last_day=last_day
+                )
+        accept = tolerance is not None and tolerance_policy is TolerancePolicy.ACCEPT
+        # the member an overpayment is closed on: one holding a surplus, else the latest payment
+        surplus = [
+            i for i in items
+            if i.entry.currency == currency and i.entry.kind not in ADJUSTMENT_KINDS
+            and i.remaining.amount * sign < 0
+        ] or [p for p in payments if p.entry.currency == currency]
+        _plan_group(plan, lines, surplus, owed, currency, paid_on, accept=accept,
+                    leave_open=tolerance is not None and not accept)
+    return plan.result()
 
-    def add(kind: EntryKind, target: Entry, amount: Decimal, reason: str) -> None:
-        nonlocal taken
-        taken += 1
-        money = Money._of(amount, target.currency)
+
+@attrs.frozen(kw_only=True)
+class _Line:
+    """One invoice of a plan: what it owes and what it may earn (all positive, its currency)."""
+
+    item: Item
+    base: Decimal  # the amount less the credit notes applied to it: the discount base
+    due: Decimal  # the base less discounts and tolerances already taken
+    limit: Decimal  # its tolerance
+    taken: Decimal = _ZERO  # the discount it already got
+    discount: Decimal = _ZERO  # the discount it earns if the payment covers it
+    terms: PaymentTerms | None = None
+    last_day: date | None = None
+
+
+@attrs.define(kw_only=True)
+class _Planner:
+    """Collects the adjustments, their G/L postings and the skipped notes of one plan."""
+
+    ledger: Ledger
+    match_id: str
+    on: date
+    receivable: bool
+    accounts: AdjustmentAccounts
+    taken: int
+    adjustments: list[Adjustment] = attrs.Factory(list)
+    postings: list[GlPosting] = attrs.Factory(list)
+    skipped: list[str] = attrs.Factory(list)
+
+    def add(self, kind: EntryKind, target: Entry, amount: Decimal, reason: str) -> None:
+        letter = "D" if kind is EntryKind.DISCOUNT else "T"
+        self.taken += 1
+        # ids the ledger already holds (say, from an adjustment undone earlier) are skipped
+        while f"{self.match_id}-{letter}{self.taken}" in self.ledger:
+            self.taken += 1
         local = _local_of(target, amount)
         build = Entry.discount if kind is EntryKind.DISCOUNT else Entry.tolerance
         entry = build(
-            f"{match_id}-{'D' if kind is EntryKind.DISCOUNT else 'T'}{taken}", party=sub.party,
-            side=sub.side, account=sub.account, amount=money, amount_local=local, posted=on,
-            text=reason,
+            f"{self.match_id}-{letter}{self.taken}", party=target.party, side=target.side,
+            account=target.account, amount=Money._of(amount, target.currency),
+            amount_local=local, posted=self.on, text=reason,
         )
-        adjustments.append(Adjustment(entry=entry, target=target.id, reason=reason))
+        self.adjustments.append(Adjustment(entry=entry, target=target.id, reason=reason))
         if kind is EntryKind.DISCOUNT:
-            other = accounts.discount_given if receivable else accounts.discount_received
-            postings.extend(counter_postings(sub.account, local, other, other))
+            other = (
+                self.accounts.discount_given if self.receivable
+                else self.accounts.discount_received
+            )
+            self.postings.extend(counter_postings(target.account, local, other, other))
         else:
-            postings.extend(counter_postings(
-                sub.account, local, accounts.tolerance_gain, accounts.tolerance_loss
+            self.postings.extend(counter_postings(
+                target.account, local, self.accounts.tolerance_gain,
+                self.accounts.tolerance_loss,
             ))
 
-    for invoice in invoices:
-        entry = invoice.entry
-        left = invoice.remaining.amount * debt_sign  # what is still owed, positive
-        if not left:
-            continue
-        deal = None if terms is None else _terms_of(terms, entry)
-        last_day = None if deal is None else deal.discount_date(entry.document_date)
-        if deal is not None and last_day is not None and paid_on is not None:
-            off = abs(deal.discount(entry.amount).amount)
-            if discount is DiscountPolicy.NEVER:
-                skipped.append(f"{entry.id}: discount not taken (policy never)")
-            elif paid_on > last_day:
-                skipped.append(
-                    f"{entry.id}: paid on {paid_on}, after the discount date {last_day}"
-                )
-            elif left > off:
-                skipped.append(
-                    f"{entry.id}: {left} {entry.currency} left is more than the discount "
-                    f"{off}; the discount stays available until {last_day}"
-                )
-            elif off:
-                add(EntryKind.DISCOUNT, entry, -off * debt_sign,
-                    f"{entry.id}: {deal.discount_percent} % cash discount ({deal.name}), "
-                    f"paid on {paid_on}, on or before {last_day}")
+    def result(self) -> AdjustmentPlan:
+        return AdjustmentPlan(
+            match_id=self.match_id, on=self.on, adjustments=tuple(self.adjustments),
+            postings=tuple(self.postings), skipped=tuple(self.skipped),
+        )
+
+
+def _plan_group(
+    plan: _Planner,
+    lines: list[_Line],
+    surplus_on: list[Item],
+    owed: Decimal,
+    currency: str,
+    paid_on: date,
+    *,
+    accept: bool,
+    leave_open: bool,
+) -> None:
+    """Discounts and tolerance of the invoices of one currency in a match.
+
+    *owed* is what the match still owes in *currency* (negative: overpaid);
+    *surplus_on* are the members an overpayment would be closed on.
+    With every earned discount granted, ``short = owed - discounts`` is what
+    the payments miss (negative: what they cover beyond). The payments are
+    judged together, as Business Central judges one payment applied to
+    several invoices: the discounts are all granted when the shortfall is
+    within the sum of the invoices' tolerances, and the shortfall is then
+    written off as tolerance in the same plan.
+    """
+    sign = 1 if plan.receivable else -1
+    earning = [line for line in lines if line.discount]
+    discounts = sum((line.discount for line in earning), _ZERO)
+    allowed = sum((line.limit for line in lines), _ZERO) if accept else _ZERO
+    allowance = sum((line.limit for line in lines), _ZERO)
+    names = ", ".join(line.item.id for line in lines)
+    short = owed - discounts
+    if short > allowed:
+        # not enough for every discount: the payments reach the invoices oldest
+        # first, and an invoice they do not cover keeps its discount for later
+        pool = sum((line.due for line in lines), _ZERO) - owed
+        for line in lines:
+            need = line.due - line.discount
+            if line.discount and pool >= need:
+                _grant(plan, line, paid_on, sign)
+                pool -= need
                 continue
-        if tolerance is None or paid_on is None:
-            continue
-        limit = tolerance.limit(entry.amount).amount
-        if left <= limit:
-            if tolerance_policy is TolerancePolicy.ACCEPT:
-                add(EntryKind.TOLERANCE, entry, -left * debt_sign,
-                    f"{entry.id}: {left:f} {entry.currency} left is within the tolerance of "
-                    f"{limit:f} {entry.currency}")
-            else:
-                skipped.append(f"{entry.id}: {left} {entry.currency} left open (policy)")
-        else:
-            skipped.append(
-                f"{entry.id}: {left} {entry.currency} left is beyond the tolerance of {limit}"
+            if line.discount:
+                left = line.due - min(pool, line.due)
+                plan.skipped.append(
+                    f"{line.item.id}: {left:f} {currency} left is more than the discount "
+                    f"{line.discount:f}; the discount stays available until {line.last_day}"
+                )
+            pool -= min(pool, line.due)
+        if not earning and short > 0 and (accept or leave_open):
+            plan.skipped.append(
+                f"{names}: {short:f} {currency} left is beyond the tolerance of "
+                f"{allowance:f}" if accept else
+                f"{names}: {short:f} {currency} left open (policy)"
             )
-    settled = all(
-        not i.remaining.amount or any(a.target == i.id for a in adjustments) for i in invoices
-    )
-    if tolerance is not None and invoices and settled:
-        for payment in payments:
-            surplus = -payment.remaining.amount * debt_sign  # overpaid, positive
-            if not surplus:
+        return
+    for line in earning:
+        _grant(plan, line, paid_on, sign)
+    if short > 0:
+        # an underpayment within the tolerance: written off on the invoices,
+        # the latest first, each up to its own tolerance
+        rest = short
+        for line in reversed(lines):
+            part = min(rest, line.limit)
+            if not part:
                 continue
-            limit = max(tolerance.limit(i.entry.amount).amount for i in invoices)
-            if surplus <= limit and tolerance_policy is TolerancePolicy.ACCEPT:
-                add(EntryKind.TOLERANCE, payment.entry, surplus * debt_sign,
-                    f"{payment.entry.id}: overpaid {surplus:f} {payment.entry.currency}, within "
-                    f"the tolerance of {limit:f} {payment.entry.currency}")
-            elif surplus > limit:
-                skipped.append(
-                    f"{payment.entry.id}: overpaid {surplus} {payment.entry.currency}, beyond "
-                    f"the tolerance of {limit}; it stays open as a credit"
-                )
-    return AdjustmentPlan(
-        match_id=match_id, on=on, adjustments=tuple(adjustments), postings=tuple(postings),
-        skipped=tuple(skipped),
+            rest -= part
+            reason = (
+                f"{line.item.id}: {part:f} {currency} left is within the tolerance of "
+                f"{line.limit:f} {currency}" if len(lines) == 1 else
+                f"{line.item.id}: {part:f} {currency} of {short:f} {currency} short, within "
+                f"the tolerance of {allowed:f} {currency} of {names}"
+            )
+            plan.add(EntryKind.TOLERANCE, line.item.entry, -part * sign, reason)
+            if not rest:
+                break
+    elif short < 0:
+        surplus = -short
+        holder = max(surplus_on, key=lambda i: (i.entry.posted, i.id), default=None)
+        payment = None if holder is None else holder.id
+        prior = sum((line.taken for line in lines), _ZERO)
+        if (earning or prior) and owed + prior <= 0:
+            # paid in full within the discount period: Business Central's rule,
+            # the discount is granted and the surplus is the customer's credit
+            plan.skipped.append(
+                f"{payment or names}: paid in full within the discount period; "
+                f"{surplus:f} {currency} stays open as a credit"
+            )
+        elif holder is not None and surplus <= allowed:
+            plan.add(
+                EntryKind.TOLERANCE, holder.entry, surplus * sign,
+                f"{payment}: overpaid {surplus:f} {currency}, within the tolerance of "
+                f"{allowed:f} {currency}",
+            )
+        elif accept or leave_open:
+            plan.skipped.append(
+                f"{payment or names}: overpaid {surplus:f} {currency}, beyond the tolerance "
+                f"of {allowance:f}; it stays open as a credit" if accept else
+                f"{payment or names}: overpaid {surplus:f} {currency} left open (policy)"
+            )
+
+
+def _grant(plan: _Planner, line: _Line, paid_on: date, sign: int) -> None:
+    entry = line.item.entry
+    deal = line.terms
+    assert deal is not None
+    credited = entry.value * sign - line.base
+    basis = (
+        f" on {line.base:f} {entry.currency} after {credited:f} {entry.currency} of credit notes"
+        if credited else ""
+    )
+    plan.add(
+        EntryKind.DISCOUNT, entry, -line.discount * sign,
+        f"{entry.id}: {deal.discount_percent} % cash discount ({deal.name}){basis}, "
+        f"paid on {paid_on}, on or before {line.last_day}",
     )
 
 

@@ -55,14 +55,15 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 from typing import Any, Final, NamedTuple, TypedDict, Unpack, final
 
 import attrs
 
-from reskontro.exceptions import InvalidEntryError, WrongSignError
-from reskontro.money import Money, parse_amount
+from reskontro.currency import check_currency, quantum
+from reskontro.exceptions import InvalidEntryError, ReskontroError, WrongSignError
+from reskontro.money import CONTEXT, Money, parse_amount
 from reskontro.rates import RateTable
 
 __all__ = [
@@ -225,12 +226,18 @@ class EntryOptions(CommonOptions, total=False):
 
     ``rates`` (a :class:`~reskontro.rates.RateTable`) books a foreign amount at
     the rate of the posting date: ``amount_local`` and ``rate`` are then
-    computed. ``rate`` alone records the rate of an explicit ``amount_local``.
+    computed. ``rate`` with ``local_currency`` and no ``amount_local`` books
+    the amount at that rate (``amount_local`` is computed, rounded to the
+    local minor unit). ``rate`` with an explicit ``amount_local`` records the
+    rate the local amount was booked at; the two must agree within half a
+    local minor unit.
     """
 
     amount_local: Money
     rate: Decimal | None
     rates: RateTable
+    #: The ledger's local currency, for ``rate=`` without ``amount_local``.
+    local_currency: str
     #: The item an unrealized exchange difference adjusts.
     revalues: str
 
@@ -300,6 +307,9 @@ class Entry:
         excluded_from_collection: not to be sent to collection or export.
         rate: the exchange rate the entry was booked at (local units per one
             foreign unit), when known; ``None`` for local-currency entries.
+            Given with ``local_currency`` and no ``amount_local``, it books
+            the amount; given with ``amount_local``, it must agree with it
+            within half a local minor unit.
         reverses: for a counter-entry (storno), the id of the entry it
             reverses. A counter-entry keeps the kind of the original and has
             the opposite sign, so the sign rule is inverted for it.
@@ -312,6 +322,20 @@ class Entry:
     ...       amount_local=Money("-12.50", "NOK"), posted=date(2026, 1, 31),
     ...       document_date=date(2026, 1, 31)).is_credit
     True
+
+    A foreign amount booked with a rate gets its local amount computed
+    (rounded half to even to the local minor unit); a rate with no local
+    currency to book into is refused:
+
+    >>> Entry.invoice("F-1", party="1", amount=Money("1234.56", "EUR"),
+    ...               rate=Decimal("11.4567"), local_currency="NOK",
+    ...               posted=date(2026, 1, 5)).amount_local
+    Money('14143.98', 'NOK')
+    >>> Entry.invoice("F-2", party="1", amount=Money("100", "EUR"), rate=Decimal("11.50"),
+    ...               posted=date(2026, 1, 5))
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.InvalidEntryError: entry 'F-2': rate=11.50 cannot book 100.00 EUR ...
 
     An entry keeps its amounts as decimals with their currency codes rather
     than as :class:`Money` objects: a ledger of a million entries then holds a
@@ -377,6 +401,13 @@ class Entry:
     ) -> None:
         if amount is None:
             amount = _raw_money(id, "amount", value, currency)
+        if rate is not None or (local_currency is not None and value_local is None):
+            # booking with a rate, or checking a rate against the local amount
+            # (the stored form, as attrs.evolve passes it, is taken as it is)
+            if amount_local is None and value_local is None:
+                amount_local = _booked_local(id, amount, None, rate, local_currency)
+            elif amount_local is not None:
+                amount_local = _booked_local(id, amount, amount_local, rate, local_currency)
         if amount_local is None:
             # In local currency the two amounts are one: a new amount (as in
             # attrs.evolve(entry, amount=...)) carries the local amount along.
@@ -672,17 +703,28 @@ class Entry:
         rates = fields.get("rates")
         rate = fields.get("rate")
         amount_local = fields.get("amount_local")
+        local_currency = fields.get("local_currency")
         if rates is not None:
             if amount_local is not None or rate is not None:
                 raise InvalidEntryError(
                     f"entry {id!r}: give rates, or amount_local (and rate), not both",
                     entry_id=id, field="rates", value=rates,
                 )
+            if local_currency is not None and local_currency != rates.local_currency:
+                raise InvalidEntryError(
+                    f"entry {id!r}: local_currency {local_currency!r} is not the rate "
+                    f"table's local currency {rates.local_currency!r}",
+                    entry_id=id, field="local_currency", value=local_currency,
+                )
             if type(amount) is Money and amount.currency != rates.local_currency:
                 rate = rates.rate(amount.currency, posted)
                 amount_local = rates.to_local(amount, posted)
+        elif rate is not None or local_currency is not None:
+            if rate is not None:
+                rate = parse_amount(rate, field="rate", entry_id=id)
+            amount_local = _booked_local(id, amount, amount_local, rate, local_currency)
         _set_amounts(entry, amount, amount_local or amount)
-        _SET_RATE(entry, None if rate is None else parse_amount(rate, field="rate", entry_id=id))
+        _SET_RATE(entry, rate)
         _SET_POSTED(entry, posted)
         _SET_DOCUMENT_DATE(entry, get("document_date") or posted)
         _SET_DUE(entry, get("due"))
@@ -982,6 +1024,89 @@ def _set_amounts(entry: Entry, amount: object, amount_local: object) -> None:
     _SET_VALUE(entry, amount.amount)  # type: ignore[attr-defined]
     _SET_LOCAL_CURRENCY(entry, amount_local.currency)  # type: ignore[attr-defined]
     _SET_VALUE_LOCAL(entry, amount_local.amount)  # type: ignore[attr-defined]
+
+
+def _booked_local(
+    entry_id: object,
+    amount: object,
+    amount_local: object,
+    rate: object,
+    local_currency: object,
+) -> Any:
+    """The local amount of an entry booked with a ``rate`` (and/or a ``local_currency``).
+
+    Computes ``amount x rate`` rounded half-even to the local minor unit when
+    no local amount is given; checks a given one against the rate (within
+    half a local minor unit, so either half-rounding of the product agrees).
+    Refuses a rate that cannot say which local currency it converts into,
+    and anything that would leave the local amount in a foreign currency.
+    Anything that is not Money is passed through for the type checks.
+    """
+    ident = entry_id if isinstance(entry_id, str) else None
+    if type(amount) is not Money or (amount_local is not None and type(amount_local) is not Money):
+        return amount_local
+    if local_currency is not None:
+        try:
+            local_currency = check_currency(local_currency)
+        except ReskontroError:
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: local_currency must be a currency code, "
+                f"got {local_currency!r}",
+                entry_id=ident, field="local_currency", value=local_currency,
+            ) from None
+        if amount_local is not None and amount_local.currency != local_currency:
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: amount_local {amount_local} is not in the local "
+                f"currency {local_currency}",
+                entry_id=ident, field="amount_local", value=amount_local,
+            )
+    if rate is not None and not (
+        isinstance(rate, Decimal) and rate.is_finite() and rate > 0
+    ):
+        raise InvalidEntryError(
+            f"entry {entry_id!r}: rate must be a positive Decimal, got {rate!r}",
+            entry_id=ident, field="rate", value=rate,
+        )
+    local = amount_local.currency if amount_local is not None else local_currency
+    if local is None:
+        # rate= alone: without a local currency the amount could only stay in its own
+        if rate is not None and rate != 1:
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: rate={rate} cannot book {amount} without knowing the "
+                f"local currency; give local_currency= (e.g. 'NOK'), amount_local= or rates=",
+                entry_id=ident, field="rate", value=rate,
+            )
+        return amount
+    if amount.currency == local:
+        if rate is not None and rate != 1:
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: rate={rate} on an amount {amount} already in the local "
+                f"currency {local} (its rate is 1)",
+                entry_id=ident, field="rate", value=rate,
+            )
+        return amount if amount_local is None else amount_local
+    if rate is None:
+        if amount_local is None:
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: {amount} is not in the local currency {local}; give "
+                f"amount_local=, rate= or rates= to book it",
+                entry_id=ident, field="amount_local", value=None,
+            )
+        return amount_local
+    exact = CONTEXT.multiply(amount.amount, rate)
+    unit = quantum(local)
+    if amount_local is None:
+        return Money._of(
+            exact.quantize(unit, rounding=ROUND_HALF_EVEN, context=CONTEXT), local
+        )
+    if amount.amount and abs(CONTEXT.subtract(exact, amount_local.amount)) > unit / 2:
+        expected = exact.quantize(unit, rounding=ROUND_HALF_EVEN, context=CONTEXT)
+        raise InvalidEntryError(
+            f"entry {entry_id!r}: amount_local {amount_local} does not agree with {amount} "
+            f"at rate {rate} ({expected} {local})",
+            entry_id=ident, field="amount_local", value=amount_local,
+        )
+    return amount_local
 
 
 def _raw_money(entry_id: object, name: str, value: object, currency: object) -> Money:
