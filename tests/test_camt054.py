@@ -74,8 +74,8 @@ def test_version_08_layout() -> None:
 def test_kid_found_in_unstructured_text_is_marked() -> None:
     """Without a structured reference, a valid KID in Ustrd is taken and marked as such."""
     (payment,) = parse_camt054(notification(
-        '<Ntry><Amt Ccy="NOK">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><NtryDtls><TxDtls>'
-        "<RmtInf><Ustrd>Faktura 1001 KID 123456782 takk</Ustrd></RmtInf>"
+        '<Ntry><Amt Ccy="NOK">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+        "<NtryDtls><TxDtls><RmtInf><Ustrd>Faktura 1001 KID 123456782 takk</Ustrd></RmtInf>"
         "</TxDtls></NtryDtls></Ntry>"
     )).payments
     assert (payment.kid, payment.kid_from_text) == ("123456782", True)
@@ -86,22 +86,28 @@ def test_kid_found_in_unstructured_text_is_marked() -> None:
 def test_a_non_kid_reference_type_is_not_taken_as_kid() -> None:
     """A structured reference of another type (not SCOR) is not a KID."""
     (payment,) = parse_camt054(notification(
-        '<Ntry><Amt Ccy="NOK">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><NtryDtls><TxDtls>'
-        "<RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>DISP</Cd></CdOrPrtry></Tp>"
+        '<Ntry><Amt Ccy="NOK">10.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts>BOOK</Sts>'
+        "<NtryDtls><TxDtls><RmtInf><Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>DISP</Cd></CdOrPrtry></Tp>"
         "<Ref>ABC-1</Ref></CdtrRefInf></Strd></RmtInf></TxDtls></NtryDtls></Ntry>"
     )).payments
     assert payment.kid is None
+    assert (payment.reference, payment.reference_type) == ("ABC-1", "DISP")
 
 
-def test_reversal_and_debit_turn_the_sign() -> None:
-    """A reversed credit and a plain debit are negative; an entry without TxDtls is one payment."""
-    reversed_credit, debit = parse_camt054(notification(
-        '<Ntry><Amt Ccy="NOK">50.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd></Ntry>'
-        '<Ntry><Amt Ccy="NOK">20.00</Amt><CdtDbtInd>DBIT</CdtDbtInd></Ntry>'
+def test_the_sign_is_the_indicator_alone_and_a_reversal_keeps_it() -> None:
+    """CRDT+RvslInd (a debit undone) is money in; DBIT+RvslInd (a credit undone) is money out."""
+    undone_debit, undone_credit, debit = parse_camt054(notification(
+        '<Ntry><Amt Ccy="NOK">50.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><RvslInd>true</RvslInd>'
+        "<Sts>BOOK</Sts></Ntry>"
+        '<Ntry><Amt Ccy="NOK">30.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><RvslInd>true</RvslInd>'
+        "<Sts>BOOK</Sts></Ntry>"
+        '<Ntry><Amt Ccy="NOK">20.00</Amt><CdtDbtInd>DBIT</CdtDbtInd><Sts>BOOK</Sts></Ntry>'
     )).payments
-    assert reversed_credit.reversal
-    assert reversed_credit.signed_amount == Decimal("-50.00")
-    assert not debit.credit
+    assert (undone_debit.reversal, undone_debit.credit) == (True, True)
+    assert undone_debit.signed_amount == Decimal("50.00")
+    assert (undone_credit.reversal, undone_credit.credit) == (True, False)
+    assert undone_credit.signed_amount == Decimal("-30.00")
+    assert (debit.reversal, debit.credit) == (False, False)
     assert debit.signed_amount == Decimal("-20.00")
 
 

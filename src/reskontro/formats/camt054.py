@@ -67,7 +67,9 @@ class CamtPayment:
         currency: its currency code.
         credit: ``True`` for money in (``CRDT``), ``False`` for money out.
         reversal: the entry reverses an earlier one (``RvslInd``).
-        status: the entry status (``BOOK``, ``PDNG``...), if given.
+        status: the entry status: ``BOOK`` for every member of
+            :attr:`CamtFile.payments`; ``PDNG``, ``INFO``, ``FUTR``... in
+            :attr:`CamtFile.unbooked`.
         booking_date, value_date: the entry's dates, if given.
         kid: the KID (structured reference, or found in the text), or ``None``.
         kid_from_text: the KID was found in the unstructured text, not given
@@ -79,13 +81,17 @@ class CamtPayment:
         end_to_end_id: the payer's end-to-end id, if any.
         batch_size, batch_total: the entry's batch (``Btch``), if described.
         path: the element path of the transaction in the document.
+        reference: the creditor reference as given (``CdtrRefInf/Ref``), KID
+            or not, or ``None``.
+        reference_type: its type as given (``SCOR``, or a proprietary code
+            such as ``QRR`` or ``ISR``), ``None`` when untyped.
     """
 
     amount: Decimal
     currency: str
     credit: bool
     reversal: bool
-    status: str | None
+    status: str
     booking_date: date | None
     value_date: date | None
     kid: str | None
@@ -99,12 +105,16 @@ class CamtPayment:
     batch_size: int | None
     batch_total: Decimal | None
     path: str
+    reference: str | None = None
+    reference_type: str | None = None
 
     @property
     def signed_amount(self) -> Decimal:
-        """Positive for money in, negative for money out; a reversal turns the sign."""
-        incoming = self.credit != self.reversal
-        return self.amount if incoming else -self.amount
+        """Positive for money in (``CRDT``), negative for money out (``DBIT``).
+
+        The sign is ``CdtDbtInd`` alone: a reversal (``RvslInd``) never turns it.
+        """
+        return self.amount if self.credit else -self.amount
 
     @property
     def bank_reference(self) -> str:
@@ -115,11 +125,21 @@ class CamtPayment:
 @final
 @attrs.frozen(kw_only=True)
 class CamtFile:
-    """A parsed camt.054 document: its message id, account and payments."""
+    """A parsed camt.054 document.
+
+    Attributes:
+        message_id, account: the message's id and the account notified.
+        payments: the booked (``BOOK``) transactions, the only ones to post.
+        unbooked: pending (``PDNG``) and information-only (``INFO``,
+            ``FUTR``...) transactions: reported, never to be posted.
+        warnings: inconsistencies accepted with ``strict=False``, one line each.
+    """
 
     message_id: str | None
     account: str | None
     payments: tuple[CamtPayment, ...]
+    unbooked: tuple[CamtPayment, ...] = ()
+    warnings: tuple[str, ...] = ()
 
 
 def _local(tag: str) -> str:
@@ -199,21 +219,42 @@ def _indicator(node: _Node, default: bool | None) -> bool:
     return value == "CRDT"
 
 
-def _kid(tx: _Node, text: str | None) -> tuple[str | None, bool]:
+def _is_kid(value: str) -> bool:
+    return is_valid(value, "mod10") or is_valid(value, "mod11")
+
+
+@attrs.frozen
+class _Reference:
+    """What the remittance information says: the creditor reference, its type, the KID."""
+
+    reference: str | None
+    reference_type: str | None
+    kid: str | None
+    kid_from_text: bool
+
+
+def _reference(tx: _Node, text: str | None) -> _Reference:
+    first: tuple[str, str | None] | None = None
     for structured in tx.children("RmtInf"):
         for strd in structured.children("Strd"):
             info = strd.find("CdtrRefInf")
             if info is None:
                 continue
-            kind = info.text("Tp", "CdOrPrtry", "Cd")
             reference = info.text("Ref")
-            if reference and kind in (None, "SCOR"):
-                return reference, False
-    if text:
+            if not reference:
+                continue
+            kind = info.text("Tp", "CdOrPrtry", "Cd") or info.text("Tp", "CdOrPrtry", "Prtry")
+            if first is None:
+                first = (reference, kind)
+            if kind in (None, "SCOR") and _is_kid(reference):
+                return _Reference(reference, kind, reference, False)
+    if first is None and text:
         for candidate in _KID_IN_TEXT.findall(text):
-            if is_valid(candidate, "mod10") or is_valid(candidate, "mod11"):
-                return candidate, True
-    return None, False
+            if _is_kid(candidate):
+                return _Reference(None, None, candidate, True)
+    if first is None:
+        return _Reference(None, None, None, False)
+    return _Reference(first[0], first[1], None, False)
 
 
 @attrs.frozen(kw_only=True)
@@ -222,7 +263,7 @@ class _Entry:
 
     credit: bool
     reversal: bool
-    status: str | None
+    status: str
     booking_date: date | None
     value_date: date | None
     reference: str | None
@@ -248,7 +289,7 @@ def _payment(entry: _Node, tx: _Node | None, context: _Entry) -> CamtPayment:
         for u in r.children("Ustrd")
     ]
     text = " ".join(line for line in lines if line) or None
-    kid, from_text = _kid(node, text)
+    reference = _reference(node, text)
     debtor = node.find("RltdPties", "Dbtr")
     account = node.find("RltdPties", "DbtrAcct", "Id")
     return CamtPayment(
@@ -259,8 +300,10 @@ def _payment(entry: _Node, tx: _Node | None, context: _Entry) -> CamtPayment:
         status=context.status,
         booking_date=context.booking_date,
         value_date=context.value_date,
-        kid=kid,
-        kid_from_text=from_text,
+        kid=reference.kid,
+        kid_from_text=reference.kid_from_text,
+        reference=reference.reference,
+        reference_type=reference.reference_type,
         text=text,
         debtor_name=None if debtor is None else (debtor.text("Nm") or debtor.text("Pty", "Nm")),
         debtor_account=None if account is None else (account.text("IBAN")
@@ -275,7 +318,7 @@ def _payment(entry: _Node, tx: _Node | None, context: _Entry) -> CamtPayment:
 
 
 def _entry_payments(entry: _Node) -> list[CamtPayment]:
-    status = entry.text("Sts") or entry.text("Sts", "Cd")
+    status = entry.text("Sts") or entry.text("Sts", "Cd") or entry.text("Sts", "Prtry")
     reversal = (entry.text("RvslInd") or "false").lower() == "true"
     batch = entry.find("NtryDtls", "Btch")
     batch_size = batch_total = None
@@ -292,7 +335,7 @@ def _entry_payments(entry: _Node) -> list[CamtPayment]:
     context = _Entry(
         credit=_indicator(entry, None),
         reversal=reversal,
-        status=status,
+        status=status or "",
         booking_date=_date(entry, "BookgDt"),
         value_date=_date(entry, "ValDt"),
         reference=entry.text("AcctSvcrRef") or entry.text("NtryRef"),
@@ -301,11 +344,15 @@ def _entry_payments(entry: _Node) -> list[CamtPayment]:
         single=len(transactions) == 1,
     )
     if not transactions:
-        return [_payment(entry, None, context)]
-    return [_payment(entry, tx, context) for tx in transactions]
+        payments = [_payment(entry, None, context)]
+    else:
+        payments = [_payment(entry, tx, context) for tx in transactions]
+    if status is None:
+        raise entry.fail("Sts is missing: without a status the entry cannot be booked")
+    return payments
 
 
-def parse_camt054(data: str | bytes) -> CamtFile:
+def parse_camt054(data: str | bytes, *, strict: bool = True) -> CamtFile:
     """Parse a camt.054 document (versions .02 and .08) into its payments.
 
     Raises:
@@ -344,15 +391,20 @@ def parse_camt054(data: str | bytes) -> CamtFile:
     if message is None:
         raise document.fail("no BkToCstmrDbtCdtNtfctn: not a camt.054 notification")
     payments: list[CamtPayment] = []
+    unbooked: list[CamtPayment] = []
+    warnings: list[str] = []
     account = None
     for notification in message.children("Ntfctn"):
         account = account or notification.text("Acct", "Id", "IBAN") or notification.text(
             "Acct", "Id", "Othr", "Id"
         )
         for entry in notification.children("Ntry"):
-            payments.extend(_entry_payments(entry))
+            for payment in _entry_payments(entry):
+                (payments if payment.status == "BOOK" else unbooked).append(payment)
     return CamtFile(
         message_id=message.text("GrpHdr", "MsgId"),
         account=account,
         payments=tuple(payments),
+        unbooked=tuple(unbooked),
+        warnings=tuple(warnings),
     )

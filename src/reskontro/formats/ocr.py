@@ -71,6 +71,7 @@ TRANSACTION_TYPES: Final = {
     21: "purchase with free text",
 }
 _TEXT_TYPES: Final = frozenset({20, 21})
+_REVERSAL_TYPES: Final = frozenset({18, 20})
 _CENT: Final = Decimal("0.01")
 
 
@@ -116,6 +117,11 @@ class OcrPayment:
     line: int
 
     @property
+    def reversal(self) -> bool:
+        """The record reverses an earlier payment (transaction types 18 and 20)."""
+        return self.transaction_type in _REVERSAL_TYPES
+
+    @property
     def bank_reference(self) -> str:
         """A reference unique to this payment in Nets' files: date, centre, settlement, number.
 
@@ -149,13 +155,18 @@ class OcrAssignment:
 @final
 @attrs.frozen(kw_only=True)
 class OcrFile:
-    """A parsed OCR giro transmission."""
+    """A parsed OCR giro transmission.
+
+    ``warnings`` holds what was accepted but is not as the specification
+    says (an end record's earliest or latest date), one line each.
+    """
 
     data_transmitter: str
     transmission_number: str
     data_recipient: str
     nets_date: date
     assignments: tuple[OcrAssignment, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def payments(self) -> tuple[OcrPayment, ...]:
@@ -269,9 +280,11 @@ def _optional(value: str) -> str | None:
 class _Parser:
     """Walks the records once, checking order, pairing, counts and totals."""
 
-    def __init__(self, data: str | bytes) -> None:
+    def __init__(self, data: str | bytes, *, strict: bool) -> None:
         self.records = _records(data)
         self.last = 0
+        self.strict = strict
+        self.warnings: list[str] = []
 
     def next(self, expected: str) -> _Record:
         record = next(self.records, None)
@@ -320,6 +333,7 @@ class _Parser:
             data_recipient=start.digits(24, 31, "data recipient"),
             nets_date=end_date,
             assignments=tuple(assignments),
+            warnings=tuple(self.warnings),
         )
 
     def assignment(self, start: _Record) -> tuple[OcrAssignment, int, int]:
@@ -459,7 +473,7 @@ class _Parser:
             )
 
 
-def parse_ocr(data: str | bytes) -> OcrFile:
+def parse_ocr(data: str | bytes, *, strict: bool = False) -> OcrFile:
     """Parse an OCR giro file (its content, as ``bytes`` in ISO-8859-1 or as ``str``).
 
     Raises:
@@ -469,4 +483,4 @@ def parse_ocr(data: str | bytes) -> OcrFile:
     Complexity: one pass, O(records).
     """
     with paused():
-        return _Parser(data).parse()
+        return _Parser(data, strict=strict).parse()
