@@ -11,7 +11,7 @@ import pytest
 from reskontro import Entry, Ledger, Money, ReskontroError, Side
 from reskontro.formats import parse_camt054, parse_ocr
 from reskontro.formats.camt054 import CamtFile, CamtPayment
-from reskontro.receipts import Receipt, plan_receipts, receipts_from
+from reskontro.receipts import Reason, Receipt, plan_receipts, receipts_from
 from test_ocr import SMALL
 
 DATA = Path(__file__).parent / "data"
@@ -59,7 +59,7 @@ def test_a_mapping_places_what_no_invoice_identifies(ledger: Ledger) -> None:
     plan = plan_receipts(ledger, receipts, parties={"12345678903": "10003", "55555555": "10004"})
     assert not plan.unresolved
     assert [(e.party, e.account, e.text) for e in plan.entries] == [
-        ("10003", "1500", "Husleie"), ("10004", "1500", ""),
+        ("10003", "1500", "Husleie [konto 12345678903]"), ("10004", "1500", ""),
     ]
 
 
@@ -98,9 +98,13 @@ def test_money_out_foreign_currency_and_ambiguous_kids_stay_unresolved(ledger: L
     plan = plan_receipts(shared, receipts)
     assert plan.entries == ()
     reasons = [u.reason for u in plan.unresolved]
-    assert "not an incoming payment" in reasons[0]
-    assert "EUR" in reasons[1]
+    assert [u.code for u in plan.unresolved] == [
+        Reason.MONEY_OUT, Reason.CURRENCY_MISMATCH, Reason.AMBIGUOUS_KID,
+    ]
+    assert "money out" in reasons[0]
+    assert "in NOK, the receipt is in EUR" in reasons[1]
     assert "several customers" in reasons[2]
+    assert [c.entry_id for c in plan.unresolved[2].candidates] == ["F-1", "F-3"]
 
 
 def test_camt_payments_become_receipts(ledger: Ledger) -> None:
