@@ -597,8 +597,11 @@ class _Planner:
         self, receipt: Receipt, code: Reason, reason: str,
         candidates: Iterable[Candidate] = (),
     ) -> None:
+        ranked: dict[tuple[str, str | None], Candidate] = {}
+        for candidate in candidates:  # the strongest evidence for an entry wins
+            ranked.setdefault((candidate.party, candidate.entry_id), candidate)
         self.unresolved.append(
-            Unresolved(receipt, reason, code, tuple(candidates)[:MAX_CANDIDATES])
+            Unresolved(receipt, reason, code, tuple(ranked.values())[:MAX_CANDIDATES])
         )
 
     def _one(self, receipt: Receipt) -> None:
