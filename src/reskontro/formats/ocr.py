@@ -18,10 +18,14 @@ Only OCR giro (service code 09) assignments are read; an AvtaleGiro
 assignment (21) in the same transmission is refused as such.
 
 Amounts come out as ``Decimal`` NOK with the sign applied (a ``-`` in the
-sign field marks an electronic credit note). End records add up the amount
-fields as written, so reversals (types 18 and 20) count positively there,
-as the specification says. Two-digit years 00-79 are read as 2000-2079 and
-80-99 as 1980-1999.
+sign field marks an electronic credit note, so its amount is negative). An
+end record's total may be the sum with signs applied or the sum of the
+amount fields as written: both occur in real files, and either is accepted.
+An end record whose earliest or latest Nets date disagrees with its
+transactions while counts and totals agree is accepted with a line in
+:attr:`OcrFile.warnings`; ``strict=True`` refuses it. Reversal records
+(transaction types 18 and 20) are flagged by :attr:`OcrPayment.reversal`.
+Two-digit years 00-79 are read as 2000-2079 and 80-99 as 1980-1999.
 
 >>> text = "\\r\\n".join([
 ...     "NY000010000080800000001001234560000000000000000000000000000000000000000000000000",
@@ -488,6 +492,11 @@ class _Parser:
 
 def parse_ocr(data: str | bytes, *, strict: bool = False) -> OcrFile:
     """Parse an OCR giro file (its content, as ``bytes`` in ISO-8859-1 or as ``str``).
+
+    Args:
+        data: the file's content.
+        strict: refuse an end record whose earliest or latest date disagrees
+            with its transactions; by default that is a warning on the result.
 
     Raises:
         FileFormatError: the content breaks the format; ``line`` and ``field``
