@@ -378,3 +378,18 @@ def test_a_document_without_namespace_has_no_version() -> None:
     parsed = parse_camt054(notification(booked(""), ns="").replace(' xmlns=""', ""))
     assert parsed.version is None
     assert len(parsed.payments) == 1
+
+
+def test_several_references_in_one_transaction_give_no_kid() -> None:
+    """A payment naming an invoice and a credit note settles two documents: no single KID."""
+    remittance = reference("1234500009877", "SCOR").replace(
+        "</RmtInf>",
+        "<Strd><CdtrRefInf><Tp><CdOrPrtry><Cd>SCOR</Cd></CdOrPrtry></Tp>"
+        "<Ref>000149012</Ref></CdtrRefInf></Strd></RmtInf>",
+    )
+    (payment,) = parse_camt054(notification(booked(
+        f"<NtryDtls>{tx(remittance=remittance)}</NtryDtls>"
+    ))).payments
+    assert payment.kid is None
+    assert (payment.reference, payment.reference_type) == ("1234500009877", "SCOR")
+    assert payment.references == ("1234500009877", "000149012")

@@ -28,9 +28,10 @@ The rules, per ISO 20022:
   type (``Tp/CdOrPrtry/Cd`` or ``Prtry``). It is the KID only when it
   validates as one (MOD10 or MOD11) and is untyped or typed ``SCOR``; a
   proprietary reference (Swiss ``QRR``, ``ISR Reference``) or one failing
-  the check digit is never a KID. Without any structured reference, a
-  KID-looking number in the unstructured text (4 to 25 digits that pass
-  MOD10 or MOD11) is taken and marked ``kid_from_text``.
+  the check digit is never a KID, and neither is any of several references
+  in one transaction (they name several documents). Without any structured
+  reference, a KID-looking number in the unstructured text (4 to 25 digits
+  that pass MOD10 or MOD11) is taken and marked ``kid_from_text``.
 * Each transaction's direction and currency must agree with its entry's, and
   a batch's ``NbOfTxs`` and ``TtlAmt`` (direction and currency included)
   with the transactions it lists. A mismatch raises ``FileFormatError``
@@ -104,6 +105,9 @@ class CamtPayment:
             or not, or ``None``.
         reference_type: its type as given (``SCOR``, or a proprietary code
             such as ``QRR`` or ``ISR``), ``None`` when untyped.
+        references: every creditor reference of the transaction, in order
+            (one payment may settle several documents); with more than one,
+            none is taken as the KID.
     """
 
     amount: Decimal
@@ -126,6 +130,7 @@ class CamtPayment:
     path: str
     reference: str | None = None
     reference_type: str | None = None
+    references: tuple[str, ...] = ()
 
     @property
     def signed_amount(self) -> Decimal:
@@ -255,36 +260,34 @@ def _is_kid(value: str) -> bool:
 
 @attrs.frozen
 class _Reference:
-    """What the remittance information says: the creditor reference, its type, the KID."""
+    """What the remittance information says: the creditor references, their types, the KID."""
 
-    reference: str | None
-    reference_type: str | None
+    references: tuple[tuple[str, str | None], ...]
     kid: str | None
     kid_from_text: bool
 
 
 def _reference(tx: _Node, text: str | None) -> _Reference:
-    first: tuple[str, str | None] | None = None
+    found: list[tuple[str, str | None]] = []
     for structured in tx.children("RmtInf"):
         for strd in structured.children("Strd"):
             info = strd.find("CdtrRefInf")
-            if info is None:
-                continue
-            reference = info.text("Ref")
-            if not reference:
+            reference = None if info is None else info.text("Ref")
+            if info is None or not reference:
                 continue
             kind = info.text("Tp", "CdOrPrtry", "Cd") or info.text("Tp", "CdOrPrtry", "Prtry")
-            if first is None:
-                first = (reference, kind)
-            if kind in (None, "SCOR") and _is_kid(reference):
-                return _Reference(reference, kind, reference, False)
-    if first is None and text:
+            if (reference, kind) not in found:
+                found.append((reference, kind))
+    if len(found) == 1:
+        ((reference, kind),) = found
+        kid = reference if kind in (None, "SCOR") and _is_kid(reference) else None
+        return _Reference(tuple(found), kid, False)
+    if not found and text:
         for candidate in _KID_IN_TEXT.findall(text):
             if _is_kid(candidate):
-                return _Reference(None, None, candidate, True)
-    if first is None:
-        return _Reference(None, None, None, False)
-    return _Reference(first[0], first[1], None, False)
+                return _Reference((), candidate, True)
+    # none, or several: a payment naming several references is not one KID's
+    return _Reference(tuple(found), None, False)
 
 
 class _Findings:
@@ -384,8 +387,9 @@ def _payment(
         value_date=context.value_date,
         kid=reference.kid,
         kid_from_text=reference.kid_from_text,
-        reference=reference.reference,
-        reference_type=reference.reference_type,
+        reference=reference.references[0][0] if reference.references else None,
+        reference_type=reference.references[0][1] if reference.references else None,
+        references=tuple(ref for ref, _ in reference.references),
         text=text,
         debtor_name=None if debtor is None else (debtor.text("Nm") or debtor.text("Pty", "Nm")),
         debtor_account=None if account is None else (account.text("IBAN")
