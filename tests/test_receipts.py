@@ -205,6 +205,17 @@ def test_a_payment_and_its_reversal_in_one_file(ledger: Ledger) -> None:
     assert after.balance().local == ledger.balance().local
 
 
+def test_a_reversal_finds_a_payment_planned_after_the_index_was_built(ledger: Ledger) -> None:
+    """An unplaced receipt builds the history index first; later payments still join it."""
+    plan = plan_receipts(ledger, [
+        receipt("E0/T0", "5.00"),                       # unplaced: builds the index
+        receipt("E1/T1", "1250.00", kid="1234500009877", end_to_end_id="Z"),
+        receipt("E2/T2", "-1250.00", reversal=True, end_to_end_id="Z"),
+    ])
+    assert [p.entry_id for p in plan.reversals] == ["BANK-E1/T1"]
+    assert [u.code for u in plan.unresolved] == [Reason.NO_KID]
+
+
 def test_a_reversal_that_cannot_be_placed_is_never_posted(ledger: Ledger) -> None:
     """Not found, ambiguous, wrong amount, money out: each unresolved with its reason."""
     ledger = paid(ledger, receipt("E1/T1", "100.00", kid="1234500009877"),

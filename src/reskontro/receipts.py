@@ -482,12 +482,13 @@ def plan_receipts(
         InvalidPolicyError: an unknown *settled_kid* policy or *kid_algorithm*.
         InvalidEntryError: something given as a receipt is not a :class:`Receipt`.
 
-    Complexity: one pass over the ledger's customer items to index them
-    (open invoices by KID and by amount, settled invoices by KID, payments by
-    bank reference, end-to-end id, KID and amount, payer accounts), then per
-    receipt O(1) look-ups, plus O(10·L) for a KID of L digits that is on no
-    open invoice (its one-digit and transposition variants). No receipt scans
-    the ledger.
+    Complexity: one pass over the open customer items to index the open
+    invoices by KID; on the first reversal or receipt not placed, one pass
+    over all customer items (open invoices by amount, settled invoices by
+    KID, payments by bank reference, end-to-end id, KID and amount, payer
+    accounts). Then per receipt O(1) look-ups, plus O(10·L) for a KID of L
+    digits that is on no open invoice (its one-digit and transposition
+    variants). No receipt scans the ledger.
     """
     try:
         policy = SettledKid(settled_kid)
@@ -510,6 +511,46 @@ def plan_receipts(
         return _Planner(ledger, parties or {}, prefix, rates, policy, algorithms).plan(receipts)
 
 
+class _History:
+    """The customer ledger indexed for reversals and the clerk's candidates: one pass."""
+
+    def __init__(self, ledger: Ledger, prefix: str) -> None:
+        self.prefix = prefix
+        self.settled_by_kid: dict[str, list[Item]] = {}
+        self.open_by_amount: dict[tuple[str, Decimal], list[Item]] = {}
+        self.by_bank_ref: dict[str, list[Entry]] = {}
+        self.by_end_to_end: dict[str, list[Entry]] = {}
+        self.by_kid_amount: dict[tuple[str, str, Decimal], list[Entry]] = {}
+        self.payers: dict[str, list[str]] = {}
+        self.undone: set[str] = set()
+        for item in ledger.items(side=Side.RECEIVABLE):
+            entry = item.entry
+            if entry.reverses is not None:
+                self.undone.add(entry.reverses)
+            elif entry.kind is EntryKind.INVOICE:
+                if item.is_open:
+                    key = (entry.currency, abs(item.remaining.amount))
+                    self.open_by_amount.setdefault(key, []).append(item)
+                elif entry.reference:
+                    self.settled_by_kid.setdefault(entry.reference, []).append(item)
+            elif entry.kind is EntryKind.PAYMENT:
+                self.add_payment(entry)
+
+    def add_payment(self, entry: Entry) -> None:
+        if entry.id.startswith(self.prefix) and "/" in entry.id:
+            self.by_bank_ref.setdefault(entry.id.rsplit("/", 1)[1], []).append(entry)
+        if entry.document_no:
+            self.by_end_to_end.setdefault(entry.document_no, []).append(entry)
+        if entry.reference:
+            key = (entry.reference, entry.currency, abs(entry.value))
+            self.by_kid_amount.setdefault(key, []).append(entry)
+        found = _ACCOUNT_TAIL.search(entry.text)
+        if found:
+            seen = self.payers.setdefault(found.group(1), [])
+            if entry.party not in seen:
+                seen.append(entry.party)
+
+
 class _Planner:
     """One planning run: the ledger indexed once, then each receipt placed in O(1)."""
 
@@ -530,42 +571,22 @@ class _Planner:
         self.policy = policy
         self.algorithms = algorithms
         self.open_by_kid: dict[str, list[Item]] = {}
-        self.settled_by_kid: dict[str, list[Item]] = {}
-        self.open_by_amount: dict[tuple[str, Decimal], list[Item]] = {}
-        self.by_bank_ref: dict[str, list[Entry]] = {}
-        self.by_end_to_end: dict[str, list[Entry]] = {}
-        self.by_kid_amount: dict[tuple[str, str, Decimal], list[Entry]] = {}
-        self.payers: dict[str, list[str]] = {}
-        self.undone: set[str] = set()
-        for item in ledger.items(side=Side.RECEIVABLE):
+        for item in ledger.open_items(side=Side.RECEIVABLE):
             entry = item.entry
-            if entry.reverses is not None:
-                self.undone.add(entry.reverses)
-            elif entry.kind is EntryKind.INVOICE:
-                reference = entry.reference
-                if item.is_open:
-                    if reference:
-                        self.open_by_kid.setdefault(reference, []).append(item)
-                    key = (entry.currency, abs(item.remaining.amount))
-                    self.open_by_amount.setdefault(key, []).append(item)
-                elif reference:
-                    self.settled_by_kid.setdefault(reference, []).append(item)
-            elif entry.kind is EntryKind.PAYMENT:
-                self._index_payment(entry)
+            if entry.kind is EntryKind.INVOICE and entry.reference:
+                self.open_by_kid.setdefault(entry.reference, []).append(item)
+        #: the payments this plan makes, for a reversal later in the same file
+        self.planned: list[Entry] = []
+        self._history: _History | None = None
 
-    def _index_payment(self, entry: Entry) -> None:
-        if entry.id.startswith(self.prefix) and "/" in entry.id:
-            self.by_bank_ref.setdefault(entry.id.rsplit("/", 1)[1], []).append(entry)
-        if entry.document_no:
-            self.by_end_to_end.setdefault(entry.document_no, []).append(entry)
-        if entry.reference:
-            key = (entry.reference, entry.currency, abs(entry.value))
-            self.by_kid_amount.setdefault(key, []).append(entry)
-        found = _ACCOUNT_TAIL.search(entry.text)
-        if found:
-            seen = self.payers.setdefault(found.group(1), [])
-            if entry.party not in seen:
-                seen.append(entry.party)
+    @property
+    def history(self) -> _History:
+        """The rest of the index, built on first need (a reversal or an unplaced receipt)."""
+        if self._history is None:
+            self._history = _History(self.ledger, self.prefix)
+            for entry in self.planned:
+                self._history.add_payment(entry)
+        return self._history
 
     # -- the run ------------------------------------------------------------------------
 
@@ -671,13 +692,13 @@ class _Planner:
         )
         if party is not None:
             return SubAccount(Side.RECEIVABLE, party, DEFAULT_ACCOUNTS[Side.RECEIVABLE]), False
-        if kid and kid in self.settled_by_kid:
+        if kid and kid in self.history.settled_by_kid:
             return self._settled(receipt, kid)
         self._unplaced(receipt, kid)
         return None, False
 
     def _settled(self, receipt: Receipt, kid: str) -> tuple[SubAccount | None, bool]:
-        items = self.settled_by_kid[kid]
+        items = self.history.settled_by_kid[kid]
         subs = list(dict.fromkeys(i.sub_account for i in items))
         candidates = [
             Candidate(party=i.party, entry_id=i.id, evidence=Evidence.SETTLED_INVOICE,
@@ -751,8 +772,8 @@ class _Planner:
         payer_parties: list[str] = []
         account = receipt.payer_account
         if account:
-            payer_parties = list(self.payers.get(account, ()))
-        same = self.open_by_amount.get((receipt.currency, receipt.amount), [])
+            payer_parties = list(self.history.payers.get(account, ()))
+        same = self.history.open_by_amount.get((receipt.currency, receipt.amount), [])
         for party in payer_parties:
             found.extend(
                 Candidate(party=i.party, entry_id=i.id, evidence=Evidence.AMOUNT_OF_PAYER,
@@ -824,7 +845,9 @@ class _Planner:
         self.entries.append(entry)
         if paid_twice:
             self.paid_twice.append(entry_id)
-        self._index_payment(entry)
+        self.planned.append(entry)
+        if self._history is not None:
+            self._history.add_payment(entry)
 
     def _reversal(self, receipt: Receipt, reversal_id: str) -> None:
         assert receipt.booked is not None
@@ -836,33 +859,34 @@ class _Planner:
             )
             return
         amount = -receipt.amount
+        history = self.history
         looks: list[tuple[Evidence, str, list[Entry]]] = []
         if receipt.transaction_reference:
             looks.append((Evidence.BANK_REFERENCE, receipt.transaction_reference,
-                          self.by_bank_ref.get(receipt.transaction_reference, [])))
+                          history.by_bank_ref.get(receipt.transaction_reference, [])))
         if receipt.end_to_end_id and receipt.end_to_end_id.upper() not in _NO_END_TO_END:
             looks.append((Evidence.END_TO_END_ID, receipt.end_to_end_id,
-                          self.by_end_to_end.get(receipt.end_to_end_id, [])))
+                          history.by_end_to_end.get(receipt.end_to_end_id, [])))
         kid = receipt.kid or receipt.payment_reference
         if kid:
             looks.append((Evidence.KID_AND_AMOUNT, f"KID {kid} and {amount}",
-                          self.by_kid_amount.get((kid, receipt.currency, amount), [])))
+                          history.by_kid_amount.get((kid, receipt.currency, amount), [])))
         near: list[Candidate] = []
         for evidence, what, found in looks:
             fits = [
                 e for e in found
-                if e.id not in self.undone and e.currency == receipt.currency
+                if e.id not in history.undone and e.currency == receipt.currency
                 and abs(e.value) == amount
             ]
             near.extend(
                 Candidate(party=e.party, entry_id=e.id, evidence=evidence,
                           text=f"payment {e.id} has {evidence.value.replace('_', ' ')} {what} "
-                               f"but {'is reversed already' if e.id in self.undone else e.amount}")
+                               f"but {_differs(e, history.undone)}")
                 for e in found if e not in fits
             )
             if len(fits) == 1:
                 original = fits[0]
-                self.undone.add(original.id)
+                history.undone.add(original.id)
                 self.taken.add(reversal_id)
                 self.reversals.append(ReversalProposal(
                     receipt=receipt, entry_id=original.id, reversal_id=reversal_id,
@@ -885,3 +909,7 @@ class _Planner:
             "bank reference, end-to-end id, or KID and amount): never posted as a payment",
             near,
         )
+
+
+def _differs(payment: Entry, undone: set[str]) -> str:
+    return "is reversed already" if payment.id in undone else f"is {payment.amount}"
