@@ -120,7 +120,7 @@ def test_camt_payments_become_receipts(ledger: Ledger) -> None:
 def test_camt_payment_without_a_date_is_refused() -> None:
     """A camt.054 payment with neither booking nor value date cannot become an entry."""
     payment = CamtPayment(
-        amount=Decimal("1.00"), currency="NOK", credit=True, reversal=False, status=None,
+        amount=Decimal("1.00"), currency="NOK", credit=True, reversal=False, status="BOOK",
         booking_date=None, value_date=None, kid=None, kid_from_text=False, text=None,
         debtor_name=None, debtor_account=None, entry_reference=None,
         transaction_reference=None, end_to_end_id=None, batch_size=None, batch_total=None,
