@@ -7,6 +7,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from reskontro import Entry, Ledger, Money, ReskontroError, Side
 from reskontro.formats import parse_camt054, parse_ocr
@@ -469,3 +471,55 @@ def test_a_clerks_day(ledger: Ledger) -> None:
     fixed = plan_receipts(after, [day[1]], parties={"000140912": mistyped.candidates[0].party})
     assert [(e.party, e.amount) for e in fixed.entries] == [("10002", nok("-600.00"))]
     assert plan_receipts(after, day, rates=rates).duplicates == tuple(day[:1] + day[3:4])
+
+
+_KIDS = ["1234500009877", "1234500009876", "000149012", "000194012", "55555555", None]
+
+
+@st.composite
+def day_files(draw: st.DrawFn) -> list[Receipt]:
+    """Receipts of any kind: payments, reversals, money out, pending, EUR, repeats."""
+    receipts: list[Receipt] = []
+    for number in range(draw(st.integers(0, 12))):
+        reversal = draw(st.booleans())
+        status = draw(st.sampled_from(["BOOK", "BOOK", "BOOK", "PDNG", "INFO"]))
+        cents = draw(st.integers(-200_000, 200_000))
+        receipts.append(Receipt(
+            reference=f"{'R' if reversal else 'E'}{draw(st.integers(0, number))}/T{number % 4}",
+            amount=Decimal(cents).scaleb(-2), currency=draw(st.sampled_from(["NOK", "EUR"])),
+            booked=date(2025, 1, 20) if status == "BOOK" else None, status=status,
+            kid=draw(st.sampled_from(_KIDS)), reversal=reversal,
+            end_to_end_id=draw(st.sampled_from([None, "A", "B"])),
+            transaction_reference=draw(st.sampled_from([None, "T1", "T2"])),
+            payer_account=draw(st.sampled_from([None, "15030000001"])),
+        ))
+    return receipts
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(day_files(), day_files(), st.sampled_from(["hold", "post"]))
+def test_every_receipt_is_accounted_for_once_and_only_money_in_is_posted(
+    first: list[Receipt], second: list[Receipt], policy: str,
+) -> None:
+    """Posted, reversed, unbooked, duplicate or unresolved: exactly one, and never wrongly."""
+    ledger = Ledger("NOK").post_many([
+        Entry.invoice("F-1", party="10001", amount=nok("1250"), posted=date(2025, 1, 2),
+                      reference="1234500009877"),
+        Entry.invoice("F-2", party="10002", amount=nok("600"), posted=date(2025, 1, 3),
+                      reference="000149012"),
+    ])
+    rates = RateTable("NOK", {("EUR", date(2025, 1, 1)): "11.50"})
+    for receipts in (first, second):
+        before = ledger.to_dict()
+        plan = plan_receipts(ledger, receipts, rates=rates, settled_kid=policy)
+        assert ledger.to_dict() == before
+        assert len(plan.entries) + len(plan.reversals) + len(plan.unbooked) + len(
+            plan.duplicates) + len(plan.unresolved) == len(receipts)
+        assert all(e.value < 0 and e.kind.value == "payment" for e in plan.entries)
+        assert all(r.is_booked for r in (*plan.duplicates, *(u.receipt for u in plan.unresolved)))
+        assert not any(r.status != "BOOK" for r in (u.receipt for u in plan.unresolved))
+        posted = {e.id for e in plan.entries}
+        assert all(f"BANK-{r.reference}" not in posted for r in receipts if r.reversal)
+        ledger = plan.apply(ledger)
+        for proposal in plan.reversals:
+            assert ledger.entry(proposal.reversal_id).reverses == proposal.entry_id
