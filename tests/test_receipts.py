@@ -523,3 +523,20 @@ def test_every_receipt_is_accounted_for_once_and_only_money_in_is_posted(
         ledger = plan.apply(ledger)
         for proposal in plan.reversals:
             assert ledger.entry(proposal.reversal_id).reverses == proposal.entry_id
+
+
+def test_a_reversal_the_ledger_would_refuse_is_left_with_the_ledgers_reason(
+    ledger: Ledger,
+) -> None:
+    """Dated before the match of the original: unresolved, so applying the plan cannot fail."""
+    ledger = paid(ledger, receipt("E1/T1", "1250.00", kid="1234500009877", end_to_end_id="Z",
+                                  booked=date(2025, 1, 20)))
+    early = receipt("E2/T2", "-1250.00", reversal=True, end_to_end_id="Z",
+                    booked=date(2025, 1, 18))
+    plan = plan_receipts(ledger, [early])
+    assert plan.reversals == ()
+    (left,) = plan.unresolved
+    assert left.code is Reason.REVERSAL_REFUSED
+    assert "before match" in left.reason
+    assert left.candidates[0].entry_id == "BANK-E1/T1"
+    assert plan.apply(ledger).to_dict() == ledger.to_dict()

@@ -296,6 +296,8 @@ class Reason(enum.StrEnum):
     REVERSAL_AMBIGUOUS = "reversal_ambiguous"
     #: A reversal of money out (the money comes back): not a customer payment.
     REVERSAL_OF_MONEY_OUT = "reversal_of_money_out"
+    #: A reversal whose original the ledger will not reverse (e.g. dated before its match).
+    REVERSAL_REFUSED = "reversal_refused"
     #: The payment entry could not be made (the ledger refused a value).
     INVALID = "invalid"
 
@@ -886,6 +888,19 @@ class _Planner:
             )
             if len(fits) == 1:
                 original = fits[0]
+                if original.id in self.ledger:
+                    try:  # the ledger's own checks (dates of the match it leaves), on a copy
+                        self.ledger.reverse(original.id, on=receipt.booked,
+                                            reversal_id=reversal_id, unmatch_first=True)
+                    except ReskontroError as error:
+                        self._leave(
+                            receipt, Reason.REVERSAL_REFUSED,
+                            f"the reversal fits payment {original.id}, but the ledger refuses "
+                            f"to reverse it: {error.message}",
+                            [Candidate(party=original.party, entry_id=original.id,
+                                       evidence=evidence, text=f"payment {original.id}")],
+                        )
+                        return
                 history.undone.add(original.id)
                 self.taken.add(reversal_id)
                 self.reversals.append(ReversalProposal(
