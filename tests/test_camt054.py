@@ -393,3 +393,40 @@ def test_several_references_in_one_transaction_give_no_kid() -> None:
     assert payment.kid is None
     assert (payment.reference, payment.reference_type) == ("1234500009877", "SCOR")
     assert payment.references == ("1234500009877", "000149012")
+
+
+@given(st.lists(
+    st.tuples(
+        st.integers(1, 10**9),                                  # øre
+        st.sampled_from(["CRDT", "DBIT"]),
+        st.sampled_from(["", "<RvslInd>true</RvslInd>", "<RvslInd>false</RvslInd>"]),
+        st.sampled_from(["BOOK", "PDNG", "INFO", "FUTR"]),
+        st.integers(0, 3),                                       # transactions listed
+    ),
+    min_size=1, max_size=6,
+))
+def test_sign_is_the_indicator_and_only_booked_entries_are_payments(
+    entries: list[tuple[int, str, str, str, int]],
+) -> None:
+    """For any entries: signs follow CdtDbtInd, RvslInd is only a flag, BOOK alone is paid."""
+    body = []
+    expected: list[tuple[str, Decimal, bool]] = []
+    for ore, indicator, reversal, status, count in entries:
+        amount = Decimal(ore).scaleb(-2)
+        if count == 0:
+            details = ""
+            parts = [amount]
+        else:
+            parts = [Decimal(ore + i).scaleb(-2) for i in range(count)]
+            details = "<NtryDtls>" + "".join(tx(str(p), indicator) for p in parts) + "</NtryDtls>"
+        total = sum(parts, Decimal("0"))
+        body.append(booked(reversal + details, amount=str(total), indicator=indicator,
+                           status=f"<Sts>{status}</Sts>"))
+        sign = 1 if indicator == "CRDT" else -1
+        expected.extend((status, sign * p, "true" in reversal) for p in parts)
+    parsed = parse_camt054(notification("".join(body)))
+    assert parsed.warnings == ()
+    assert [(p.status, p.signed_amount, p.reversal) for p in parsed.payments] == [
+        e for e in expected if e[0] == "BOOK"]
+    assert [(p.status, p.signed_amount, p.reversal) for p in parsed.unbooked] == [
+        e for e in expected if e[0] != "BOOK"]
