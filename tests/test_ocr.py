@@ -247,3 +247,27 @@ def test_generated_files_round_trip_amounts_and_kids(
         (Decimal(ore).scaleb(-2), kid) for ore, kid in payments
     ]
     assert parsed.total == Decimal(sum(ore for ore, _ in payments)).scaleb(-2)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10**12), st.booleans()), min_size=1, max_size=20),
+    st.booleans(),
+)
+def test_signed_amounts_round_trip_with_either_total_convention(
+    payments: list[tuple[int, bool]], signed_totals: bool,
+) -> None:
+    """Credit notes come back negative whether the end records net them off or not."""
+    unsigned = sum(ore for ore, _ in payments)
+    signed = sum(-ore if note else ore for ore, note in payments)
+    total = signed if signed_totals and signed >= 0 else unsigned
+    lines = write_ocr([(ore, "1234500009877") for ore, _ in payments]).split("\r\n")[:-1]
+    for index, (_, note) in enumerate(payments):
+        if note:
+            line = lines[2 + 2 * index]
+            lines[2 + 2 * index] = line[:31] + "-" + line[32:]
+    lines[-2] = lines[-2][:24] + f"{total:017d}" + lines[-2][41:]
+    lines[-1] = lines[-1][:24] + f"{total:017d}" + lines[-1][41:]
+    parsed = parse_ocr(crlf(lines), strict=True)
+    assert [p.amount for p in parsed.payments] == [
+        Decimal(-ore if note else ore).scaleb(-2) for ore, note in payments]
+    assert parsed.total == Decimal(signed).scaleb(-2)

@@ -85,8 +85,10 @@ class CamtPayment:
     Attributes:
         amount: the amount as written (never negative).
         currency: its currency code.
-        credit: ``True`` for money in (``CRDT``), ``False`` for money out.
-        reversal: the entry reverses an earlier one (``RvslInd``).
+        credit: ``True`` for money in (``CRDT``), ``False`` for money out:
+            the transaction's own ``CdtDbtInd``, else its entry's.
+        reversal: the entry reverses an earlier one (``RvslInd``); it never
+            changes the sign.
         status: the entry status: ``BOOK`` for every member of
             :attr:`CamtFile.payments`; ``PDNG``, ``INFO``, ``FUTR``... in
             :attr:`CamtFile.unbooked`.
