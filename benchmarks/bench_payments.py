@@ -84,7 +84,7 @@ def run_reskontro(ledger: Ledger, data: bytes, parties: dict[str, str]) -> tuple
     times["parse"] = time.perf_counter() - t
     t = time.perf_counter()
     plan = plan_receipts(ledger, receipts_from(parsed), parties=parties)
-    imported = ledger.apply(plan.events)
+    imported = plan.apply(ledger)
     times["import"] = time.perf_counter() - t
     t = time.perf_counter()
     proposals = automatch.propose(
@@ -145,10 +145,14 @@ def run_baseline(ledger: Ledger, data: bytes, parties: dict[str, str]) -> tuple[
             chosen = [by_kid[kid][0]]
         else:
             chosen = [i for i, _ in by_party.get(party, []) if state[i][0] > 0 and not state[i][2]]
-            if len(chosen) > 1 and not all(state[i][1] for i in chosen):
-                chosen = [i for i in chosen if state[i][1]] or chosen[:1]
+            # oldest due first: the oldest in a match alone, else the free run up to one
             if chosen and not state[chosen[0]][1]:
                 chosen = chosen[:1]
+            else:
+                run = 0
+                while run < len(chosen) and state[chosen[run]][1]:
+                    run += 1
+                chosen = chosen[:run]
         left = amount
         used = []
         for invoice_id in chosen:

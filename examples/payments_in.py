@@ -4,17 +4,20 @@ Run it with ``python examples/payments_in.py``. It makes KIDs for three
 invoices, writes the OCR giro file the bank would send for payments on two of
 them (one in full, one in part), imports the payments, matches them
 automatically and shows what is left open, then imports the same file a
-second time to show that nothing is posted twice.
+second time to show that nothing is posted twice. Last, a payment with a
+mistyped KID lands in the clerk's queue with its reason and the invoice
+whose KID it most likely meant.
 """
 
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from reskontro import Entry, Ledger, Money, automatch
 from reskontro.formats import parse_ocr
 from reskontro.kid import compose
-from reskontro.receipts import plan_receipts, receipts_from
+from reskontro.receipts import Receipt, plan_receipts, receipts_from
 
 
 def nok(amount: str) -> Money:
@@ -65,7 +68,7 @@ def main() -> None:
     print(f"\nOCR file: {len(parsed.payments)} payments, {parsed.total} NOK")
 
     plan = plan_receipts(ledger, receipts_from(parsed))
-    ledger = ledger.apply(plan.events)
+    ledger = plan.apply(ledger)
     print(f"imported {len(plan.entries)} payments, unresolved {len(plan.unresolved)}")
 
     proposals = automatch.propose(ledger, strategies=["kid", "document", "balance"])
@@ -81,6 +84,18 @@ def main() -> None:
     again = plan_receipts(ledger, receipts_from(parse_ocr(bank_file)))
     print(f"\nthe same file again: {len(again.entries)} new, "
           f"{len(again.duplicates)} already imported")
+
+    # The customer of invoice 1002 typed the KID with two digits swapped.
+    kid = compose([(10001, 5), (1002, 6)])
+    typo = kid[:4] + kid[5] + kid[4] + kid[6:]
+    queue = plan_receipts(ledger, [Receipt(
+        reference="20260121-0001", amount=Decimal("800.00"), currency="NOK",
+        booked=date(2026, 1, 21), kid=typo)])
+    for left in queue.unresolved:
+        print(f"\nfor the clerk: {left.receipt.amount} NOK with KID {typo}: "
+              f"[{left.code}] {left.reason}")
+        for rank, candidate in enumerate(left.candidates, start=1):
+            print(f"  {rank}. {candidate.entry_id}: {candidate.text}")
 
 
 if __name__ == "__main__":

@@ -204,3 +204,83 @@ def test_a_payment_naming_its_invoice_is_placed_before_the_balance_method() -> N
     assert [(p.payment_id, p.rule, p.entry_ids) for p in plan.proposals] == [
         ("P-1", Strategy.BALANCE, ("F-2",)), ("P-2", Strategy.KID, ("F-1",)),
     ]
+
+
+def cn(entry_id: str, amount: str, day: int, **kw: object) -> Entry:
+    return Entry.credit_note(entry_id, party=str(kw.pop("party", "1")), amount=nok(amount),
+                             posted=d(day), **kw)  # type: ignore[arg-type]
+
+
+def test_a_credit_note_naming_its_invoice_is_proposed_against_it() -> None:
+    """By document number in its text or reference, or by the invoice's KID as reference."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, document_no="1001"),
+        inv("F-2", "200", 1, document_no="1002"),
+        inv("F-3", "300", 1, reference="100010010013"),
+        inv("F-4", "400", 1, document_no="1004"),
+        cn("K-1", "-100", 3, text="Kreditnota for faktura 1001"),
+        cn("K-2", "-50", 3, reference="1002"),
+        cn("K-3", "-300", 3, reference="100010010013"),
+        cn("K-4", "-10", 3, text="rabatt"),  # names nothing: left alone
+    ])
+    plan = propose(ledger)
+    assert [(p.payment_id, p.rule, p.entry_ids) for p in plan.proposals] == [
+        ("K-1", Strategy.DOCUMENT, ("F-1",)),
+        ("K-2", Strategy.DOCUMENT, ("F-2",)),
+        ("K-3", Strategy.KID, ("F-3",)),
+    ]
+    assert plan.unmatched == ()
+    matched = apply(ledger, plan)
+    assert [(i.id, i.remaining) for i in matched.open_items()] == [
+        ("F-2", nok("150.00")), ("F-4", nok("400.00")), ("K-4", nok("-10.00")),
+    ]
+    assert propose(ledger, payments=["K-4"]).unmatched == ("K-4",)
+
+
+def test_a_credit_note_goes_first_and_the_payment_joins_its_match() -> None:
+    """One run: the credit note takes its share; the payment for the rest joins that match."""
+    ledger = Ledger("NOK", post_against_post=PostAgainstPost.REFUSE).post_many([
+        inv("F-1", "100", 1, document_no="1001", reference="100010010013"),
+        pay("P-1", "-70", 5, reference="100010010013"),
+        cn("K-1", "-30", 6, text="kreditnota 1001"),
+    ])
+    plan = propose(ledger)
+    assert [(p.payment_id, p.applied, p.joins) for p in plan.proposals] == [
+        ("P-1", nok("70.00"), "K-1"), ("K-1", nok("30.00"), None),
+    ]
+    matched = apply(ledger, plan)
+    match = matched.match_of("F-1")
+    assert match is not None
+    assert match.is_closed
+    assert set(match.entry_ids) == {"F-1", "K-1", "P-1"}
+
+
+def test_balance_joins_the_credited_invoice_first_keeping_oldest_due_first() -> None:
+    """The oldest invoice, credited in part, takes the payment into its match; post against post."""
+    ledger = Ledger("NOK", post_against_post=PostAgainstPost.REFUSE).post_many([
+        inv("F-1", "100", 1), inv("F-2", "100", 2), inv("F-3", "100", 3),
+        cn("K-1", "-40", 4), pay("P-1", "-60", 10), pay("P-2", "-250", 11),
+    ]).match(["F-2", "K-1"], match_id="K")
+    plan = propose(ledger, strategies=["balance"])
+    assert [(p.payment_id, p.entry_ids, p.match_id, p.applied) for p in plan.proposals] == [
+        ("P-1", ("F-1",), None, nok("60.00")),
+        # F-1's rest is in the new match of P-1 now: P-2 joins it, F-1 being the oldest
+        ("P-2", ("F-1",), None, nok("40.00")),
+    ]
+    matched = apply(ledger, plan)  # REFUSE: a breach would raise
+    assert [(i.id, i.remaining) for i in matched.open_items()] == [
+        ("F-2", nok("60.00")), ("F-3", nok("100.00")), ("P-2", nok("-210.00")),
+    ]
+    only = ledger.post(pay("P-3", "-500", 12))
+    plan = propose(only, strategies=["balance"], payments=["P-3"])
+    (proposal,) = plan.proposals
+    assert (proposal.entry_ids, proposal.match_id) == (("F-1",), None)
+    credited_first = Ledger("NOK").post_many([
+        inv("F-1", "100", 1), inv("F-2", "100", 2), cn("K-1", "-40", 3), pay("P-1", "-500", 10),
+    ]).match(["F-1", "K-1"], match_id="K")
+    (joined,) = propose(credited_first, strategies=["balance"]).proposals
+    assert (joined.entry_ids, joined.match_id, joined.applied) == (("F-1",), "K", nok("60.00"))
+    after = apply(credited_first, [joined])
+    assert [(i.id, i.remaining) for i in after.open_items()] == [
+        ("F-2", nok("100.00")), ("P-1", nok("-440.00")),  # the rest stays on the payment
+    ]

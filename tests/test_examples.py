@@ -78,6 +78,8 @@ def test_payments_in_imports_matches_and_refuses_a_second_import(
     assert "-> F-1001 (kid: KID 100010010013 is the reference of F-1001)" in out
     assert "F-1003                 10002  1000.00 NOK" in out
     assert "the same file again: 0 new, 2 already imported" in out
+    assert "[invalid_kid] KID '100001010021' fails its MOD10 or MOD11 check digit" in out
+    assert "1. F-1002: invoice F-1002 has KID 100010010021: digits 5 and 6 swapped" in out
 
 
 def test_notebook_shows_dataframes_and_writes_a_statement(

@@ -194,6 +194,11 @@ def values(ledger: Ledger) -> Iterator[object]:
     yield unplaced
     yield from unplaced.unresolved
     yield receipts.plan_receipts(ledger, found)
+    yield receipts.Candidate(party="10001", entry_id="F-1", evidence=receipts.Evidence.AMOUNT,
+                             text="open item F-1 of 10001 is exactly 1250.00")
+    yield receipts.ReversalProposal(
+        receipt=found[0], entry_id="BANK-1", reversal_id="BANK-2", on=date(2025, 1, 16),
+        evidence=receipts.Evidence.KID_AND_AMOUNT, text="same KID and amount")
     yield kid.Algorithm.MOD11
     with_payment = ledger.post(Entry.payment(
         "P-2", party="10001", amount=nok("-250.00"), posted=date(2026, 1, 25),

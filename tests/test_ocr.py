@@ -71,10 +71,58 @@ def test_nets_spec_sample_has_20_transactions_of_51449() -> None:
 
 
 def test_a_minus_sign_makes_a_credit_note_negative() -> None:
-    """A '-' in the sign field gives a negative amount; the end record still adds it."""
+    """A '-' in the sign field gives a negative amount; end records adding it as written pass."""
     lines = list(SMALL)
     lines[2] = lines[2][:31] + "-" + lines[2][32:]
-    assert parse_ocr(crlf(lines)).payments[0].amount == Decimal("-1250.00")
+    parsed = parse_ocr(crlf(lines))
+    assert parsed.payments[0].amount == Decimal("-1250.00")
+    assert parsed.total == Decimal("-1250.00") + Decimal("499.50") + Decimal("100.00")
+    assert parsed.warnings == ()
+
+
+def test_end_records_may_net_credit_notes_off() -> None:
+    """End records whose total is the signed sum (the Nets sample's way) pass too."""
+    lines = list(SMALL)
+    lines[2] = lines[2][:31] + "-" + lines[2][32:]  # 1250.00 and 499.50 credit notes,
+    lines[4] = lines[4][:31] + "-" + lines[4][32:]
+    lines[6] = lines[6][:32] + f"{400000:017d}" + lines[6][49:]  # 4000.00 paid
+    signed, unsigned = -125000 - 49950 + 400000, 125000 + 49950 + 400000
+    for total in (signed, unsigned):
+        lines[9] = lines[9][:24] + f"{total:017d}" + lines[9][41:]
+        lines[10] = lines[10][:24] + f"{total:017d}" + lines[10][41:]
+        parsed = parse_ocr(crlf(lines), strict=True)
+        assert [p.amount for p in parsed.payments] == [
+            Decimal("-1250.00"), Decimal("-499.50"), Decimal("4000.00"),
+        ]
+        assert parsed.total == Decimal("2250.50")
+    lines[9] = lines[9][:24] + f"{signed + 1:017d}" + lines[9][41:]
+    with pytest.raises(FileFormatError, match="225050 øre with signs applied and 574950"):
+        parse_ocr(crlf(lines))
+
+
+def test_end_record_dates_that_disagree_are_a_warning_unless_strict() -> None:
+    """Counts and totals agree, the earliest date does not: accepted and reported, or refused."""
+    lines = damaged(9, 48, "140125")
+    parsed = parse_ocr(crlf(lines))
+    assert len(parsed.payments) == 3
+    assert parsed.total == Decimal("1849.50")
+    (warning,) = parsed.warnings
+    assert warning.startswith("line 10: earliest Nets date 2025-01-14 does not match")
+    with pytest.raises(FileFormatError) as info:
+        parse_ocr(crlf(lines), strict=True)
+    assert (info.value.line, info.value.field) == (10, "earliest_nets_date")
+
+
+def test_reversal_records_are_flagged() -> None:
+    """Transaction types 18 and 20 are reversals; the others are not."""
+    lines = [line[:4] + "18" + line[6:] if line[4:6] == "10" else line for line in SMALL]
+    lines = [line[:4] + "20" + line[6:] if line[4:6] == "21" else line for line in lines]
+    first, second, third = parse_ocr(crlf(lines)).payments
+    assert (first.transaction_type, first.reversal) == (18, True)
+    assert (second.transaction_type, second.reversal) == (16, False)
+    assert (third.transaction_type, third.reversal, third.text) == (
+        20, True, "Ordre 4711 nettbutikk",
+    )
 
 
 def test_str_with_lf_and_no_final_newline_parses() -> None:
@@ -121,9 +169,9 @@ def damaged(index: int, start: int, text: str) -> list[str]:
 def test_damaged_files_are_refused_naming_line_and_field(
     lines: list[str], line: int, field: str | None
 ) -> None:
-    """Each kind of damage raises FileFormatError with the line and field at fault."""
+    """Each kind of damage raises FileFormatError with the line and field at fault (strict)."""
     with pytest.raises(FileFormatError) as info:
-        parse_ocr(crlf(lines))
+        parse_ocr(crlf(lines), strict=True)
     assert info.value.line == line
     if field is not None:
         assert info.value.field == field
@@ -199,3 +247,27 @@ def test_generated_files_round_trip_amounts_and_kids(
         (Decimal(ore).scaleb(-2), kid) for ore, kid in payments
     ]
     assert parsed.total == Decimal(sum(ore for ore, _ in payments)).scaleb(-2)
+
+
+@given(
+    st.lists(st.tuples(st.integers(0, 10**12), st.booleans()), min_size=1, max_size=20),
+    st.booleans(),
+)
+def test_signed_amounts_round_trip_with_either_total_convention(
+    payments: list[tuple[int, bool]], signed_totals: bool,
+) -> None:
+    """Credit notes come back negative whether the end records net them off or not."""
+    unsigned = sum(ore for ore, _ in payments)
+    signed = sum(-ore if note else ore for ore, note in payments)
+    total = signed if signed_totals and signed >= 0 else unsigned
+    lines = write_ocr([(ore, "1234500009877") for ore, _ in payments]).split("\r\n")[:-1]
+    for index, (_, note) in enumerate(payments):
+        if note:
+            line = lines[2 + 2 * index]
+            lines[2 + 2 * index] = line[:31] + "-" + line[32:]
+    lines[-2] = lines[-2][:24] + f"{total:017d}" + lines[-2][41:]
+    lines[-1] = lines[-1][:24] + f"{total:017d}" + lines[-1][41:]
+    parsed = parse_ocr(crlf(lines), strict=True)
+    assert [p.amount for p in parsed.payments] == [
+        Decimal(-ore if note else ore).scaleb(-2) for ore, note in payments]
+    assert parsed.total == Decimal(signed).scaleb(-2)

@@ -20,6 +20,16 @@ strategy        finds
 ``amount``      the one open invoice of exactly the payment's amount
 ==============  ==========================================================
 
+A **credit note** that names its invoice is placed like a payment, before
+the payments: by ``kid`` (its reference is the invoice's KID) or by
+``document`` (the invoice's document number stands in its text or its
+reference). A credit note is never spread by ``balance`` or ``amount``. An
+invoice already in a match with a credit note (or part paid) stays eligible:
+a payment joins that match, and ``balance`` keeps the oldest-due-first order,
+so when the oldest open invoice is in a match the payment joins that match
+alone, and otherwise takes the free invoices in order up to the first one in
+a match (what it cannot use stays open on the payment).
+
 Rules every strategy keeps:
 
 * it never leaves the payment's sub-account (side, party, control account)
@@ -99,6 +109,10 @@ _TARGET_KINDS: Final = frozenset(
     {EntryKind.INVOICE, EntryKind.REMINDER_FEE, EntryKind.INTEREST}
 )
 _DEFAULT: Final = (Strategy.KID, Strategy.DOCUMENT, Strategy.BALANCE)
+#: The kinds placed against invoices: payments, and credit notes that name their invoice.
+_SOURCE_KINDS: Final = frozenset({EntryKind.PAYMENT, EntryKind.CREDIT_NOTE})
+#: The strategies a credit note is placed by: it must name its invoice.
+_NAMING: Final = frozenset({Strategy.KID, Strategy.DOCUMENT})
 
 
 @final
@@ -108,7 +122,7 @@ class Proposal:
 
     Attributes:
         rule: the strategy that found it.
-        payment_id: the payment.
+        payment_id: the payment (or the credit note).
         entry_ids: the invoices (or fees) it settles, oldest first.
         match_id: the existing match of the single invoice to add the payment
             to, or ``None``.
@@ -130,7 +144,10 @@ class Proposal:
 @final
 @attrs.frozen(kw_only=True)
 class MatchPlan:
-    """The proposals of one run, and the open payments no strategy placed."""
+    """The proposals of one run, and the open payments no strategy placed.
+
+    ``unmatched`` lists credit notes only when the caller named them.
+    """
 
     proposals: tuple[Proposal, ...]
     unmatched: tuple[str, ...]
@@ -181,8 +198,8 @@ def propose(
     Args:
         ledger: the ledger (only read).
         strategies: the strategies to try, in order (default kid, document, balance).
-        payments: the payment ids to consider (default: every open, unmatched
-            payment, oldest first).
+        payments: the payment (and credit note) ids to consider (default:
+            every open, unmatched payment and credit note, oldest first).
 
     Returns:
         A :class:`MatchPlan`.
@@ -221,7 +238,7 @@ def _propose(
                 targets.setdefault(entry.sub_account, []).append(
                     _Target(item, singles.get(entry.id))
                 )
-        elif entry.kind is EntryKind.PAYMENT and item.match_id is None:
+        elif entry.kind in _SOURCE_KINDS and item.match_id is None:
             candidates.append(item)
     if payments is not None:
         wanted = list(payments)
@@ -239,25 +256,36 @@ def _propose(
             by_amount.setdefault((sub, target.left), []).append(target)
     waiting = [item for item in candidates if item.match_id is None and item.is_open]
     placed: dict[str, Proposal] = {}
-    # One pass per strategy over every payment still waiting: a payment that
-    # names its invoice (KID, document) is placed before any payment is
-    # spread over a party's oldest invoices by the balance method.
-    for strategy in order:
-        still: list[Item] = []
-        for item in waiting:
-            payment = item.entry
-            amount = abs(item.remaining.amount)
-            group = targets.get(payment.sub_account, [])
-            chosen, evidence = _find(strategy, payment, amount, group, by_kid, by_amount)
-            proposal = _consume(strategy, payment, amount, chosen, evidence) if chosen else None
-            if proposal is None:
-                still.append(item)
-            else:
-                placed[payment.id] = proposal
-        waiting = still
+    # Credit notes that name their invoice first, so the payments see what
+    # they leave; then one pass per strategy over every payment still
+    # waiting: a payment that names its invoice (KID, document) is placed
+    # before any payment is spread over a party's oldest invoices by the
+    # balance method.
+    notes = [i for i in waiting if i.entry.kind is EntryKind.CREDIT_NOTE]
+    paying = [i for i in waiting if i.entry.kind is not EntryKind.CREDIT_NOTE]
+    for phase, strategies in ((notes, [s for s in order if s in _NAMING]), (paying, order)):
+        for strategy in strategies:
+            still: list[Item] = []
+            for item in phase:
+                payment = item.entry
+                amount = abs(item.remaining.amount)
+                group = targets.get(payment.sub_account, [])
+                chosen, evidence = _find(strategy, payment, amount, group, by_kid, by_amount)
+                proposal = (
+                    _consume(strategy, payment, amount, chosen, evidence) if chosen else None
+                )
+                if proposal is None:
+                    still.append(item)
+                else:
+                    placed[payment.id] = proposal
+            phase = still
+    named = payments is not None
     return MatchPlan(
         proposals=tuple(placed[i.id] for i in candidates if i.id in placed),
-        unmatched=tuple(i.id for i in candidates if i.id not in placed),
+        unmatched=tuple(
+            i.id for i in candidates
+            if i.id not in placed and (named or i.entry.kind is EntryKind.PAYMENT)
+        ),
     )
 
 
@@ -286,13 +314,16 @@ def _find(
             t.entry.id for t in found
         )
     if strategy is Strategy.DOCUMENT:
-        if not payment.text:
+        text = payment.text
+        if payment.kind is EntryKind.CREDIT_NOTE and payment.reference:
+            text = f"{text} {payment.reference}"
+        if not text:
             return [], ""
         found = [
             t for t in _usable(group, payment)
             if t.entry.document_no and re.search(
                 rf"(?<![0-9A-Za-z]){re.escape(t.entry.document_no)}(?![0-9A-Za-z])",
-                payment.text,
+                text,
             )
         ]
         return found, "the text names document " + ", ".join(
@@ -314,7 +345,16 @@ def _consume(
 ) -> Proposal | None:
     """Take the chosen items oldest first until the payment is used up; keep post against post."""
     chosen = sorted(chosen, key=lambda t: t.order)
-    if len(chosen) > 1 and not all(t.free for t in chosen):
+    if strategy is Strategy.BALANCE:
+        # oldest due first, always: an invoice in a match (with a credit note,
+        # or part paid) takes the payment into that match alone; otherwise the
+        # run of free invoices up to the first one in a match
+        if chosen[0].free:
+            run = 0
+            while run < len(chosen) and chosen[run].free:
+                run += 1
+            chosen = chosen[:run]
+    elif len(chosen) > 1 and not all(t.free for t in chosen):
         # several invoices only if none is in a match; else one invoice's match
         chosen = [t for t in chosen if t.free] or chosen[:1]
     if not chosen[0].free:

@@ -15,7 +15,12 @@ Commands
 ``reskontro match --ledger LEDGER.json (--ocr FILE | --camt FILE) --out NEW.json``
     Imports a bank file's payments into a saved ledger, matches them
     automatically (``--strategies kid,document,balance``), writes the new
-    ledger and prints a summary. The input ledger is never overwritten
+    ledger and prints a summary: payments undone because the bank reversed
+    them, entries not booked, and each unresolved payment with its reason and
+    ranked candidates. ``--rates FILE`` gives exchange rates (CSV or JSON,
+    see :meth:`reskontro.rates.RateTable.parse`) for foreign payments;
+    ``--settled-kid post`` posts a payment for an invoice already settled as
+    an open credit instead of leaving it for the clerk. The input ledger is never overwritten
     unless ``--out`` names it. Exit code 2 for a
     file that cannot be read or written, 1 for one that is invalid.
 
@@ -59,8 +64,9 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from decimal import Decimal
 from importlib.metadata import PackageNotFoundError, version
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 from reskontro import rendering
 from reskontro._atomic import LockError, locked, write_atomic
@@ -72,6 +78,12 @@ from reskontro.items import Item
 from reskontro.ledger import Ledger
 from reskontro.money import Money
 from reskontro.serialization import ledger_from_json, load_json
+
+if TYPE_CHECKING:
+    from reskontro import automatch
+    from reskontro.formats.camt054 import CamtFile
+    from reskontro.formats.ocr import OcrFile
+    from reskontro.receipts import ReceiptPlan
 
 __all__ = ["build_parser", "format_amount", "main", "render_demo"]
 
@@ -506,11 +518,13 @@ def _run_match(args: argparse.Namespace) -> str:
 def _match_locked(args: argparse.Namespace) -> str:
     from reskontro import automatch
     from reskontro.formats import parse_camt054, parse_ocr
+    from reskontro.rates import RateTable
     from reskontro.receipts import plan_receipts, receipts_from
 
     ledger = _load_ledger(args.ledger)
+    parsed: OcrFile | CamtFile
     if args.ocr is not None:
-        parsed: object = parse_ocr(_read(args.ocr, "OCR giro file"))
+        parsed = parse_ocr(_read(args.ocr, "OCR giro file"))
         source = args.ocr
     else:
         parsed = parse_camt054(_read(args.camt, "camt.054 file"))
@@ -524,20 +538,44 @@ def _match_locked(args: argparse.Namespace) -> str:
         ):
             raise ReskontroError("the parties file must map KIDs or accounts to party numbers")
         parties = raw
-    plan = plan_receipts(ledger, receipts_from(parsed), parties=parties)  # type: ignore[arg-type]
-    imported = ledger.apply(plan.events)
+    rates = None
+    if args.rates is not None:
+        try:
+            text = _read(args.rates, "rates file").decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ReskontroError(f"the rates file {args.rates!r} is not UTF-8: {error}") from None
+        try:
+            rates = RateTable.parse(ledger.local_currency, text)
+        except ReskontroError as error:
+            raise ReskontroError(f"the rates file {args.rates!r}: {error.message}") from None
+    plan = plan_receipts(
+        ledger, receipts_from(parsed), parties=parties, rates=rates,
+        settled_kid=args.settled_kid,
+    )
+    imported = plan.apply(ledger)
     strategies = [s.strip() for s in args.strategies.split(",") if s.strip()]
+    held = set(plan.paid_twice)  # open credits: never spread over other invoices
     proposals = automatch.propose(
-        imported, strategies=strategies, payments=[e.id for e in plan.entries]
+        imported, strategies=strategies,
+        payments=[e.id for e in plan.entries if e.id not in held],
     )
     result = automatch.apply(imported, proposals)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
     _write(args.out, text + "\n")
+    return _match_summary(source, args.out, ledger, plan, proposals, parsed.warnings)
+
+
+def _match_summary(
+    source: str, out: str, ledger: Ledger, plan: ReceiptPlan, proposals: automatch.MatchPlan,
+    warnings: Sequence[str],
+) -> str:
     applied = {p.payment_id: p for p in proposals.proposals}
     full = [e for e in plan.entries if e.id in applied and applied[e.id].applied == -e.amount]
     part = [e for e in plan.entries if e.id in applied and e not in full]
-    total = format_amount(Money(plan.total, ledger.local_currency))
-    count = len(plan.entries) + len(plan.unresolved) + len(plan.duplicates)
+    total = format_amount(Money(sum((-e.value_local for e in plan.entries), Decimal("0.00")),
+                                ledger.local_currency))
+    count = (len(plan.entries) + len(plan.unresolved) + len(plan.duplicates)
+             + len(plan.reversals) + len(plan.unbooked))
     lines = [
         f"Payments in {source}: {count}",
         f"  imported          {len(plan.entries):6d}  {total:>14}",
@@ -545,13 +583,35 @@ def _match_locked(args: argparse.Namespace) -> str:
         f"  matched in part   {len(part):6d}  (the rest stays open on the payment)",
         f"  not matched       {len(plan.entries) - len(full) - len(part):6d}",
         f"  already imported  {len(plan.duplicates):6d}",
-        f"  unresolved        {len(plan.unresolved):6d}",
     ]
-    lines.extend(
-        f"    {u.receipt.reference}: {u.receipt.amount} {u.receipt.currency}: {u.reason}"
-        for u in plan.unresolved
-    )
-    lines.append(f"Wrote {args.out}")
+    if plan.paid_twice:
+        lines.append(f"  paid twice        {len(plan.paid_twice):6d}  (left open as credits)")
+        lines.extend(f"    {entry_id}" for entry_id in plan.paid_twice)
+    if plan.reversals:
+        lines.append(f"  reversed          {len(plan.reversals):6d}  (payments undone)")
+        lines.extend(
+            f"    {r.receipt.reference}: {r.receipt.amount} {r.receipt.currency}: undoes "
+            f"{r.entry_id} ({r.text})"
+            for r in plan.reversals
+        )
+    if plan.unbooked:
+        lines.append(f"  not booked        {len(plan.unbooked):6d}  (reported, not posted)")
+        lines.extend(
+            f"    {r.reference}: {r.amount} {r.currency}: status {r.status}"
+            for r in plan.unbooked
+        )
+    lines.append(f"  unresolved        {len(plan.unresolved):6d}")
+    for u in plan.unresolved:
+        lines.append(
+            f"    {u.receipt.reference}: {u.receipt.amount} {u.receipt.currency}: "
+            f"[{u.code.value}] {u.reason}"
+        )
+        lines.extend(
+            f"      {rank}. {c.entry_id or 'customer ' + c.party}: {c.text}"
+            for rank, c in enumerate(u.candidates, start=1)
+        )
+    lines.extend(f"  warning: {w}" for w in warnings)
+    lines.append(f"Wrote {out}")
     return "\n".join(lines) + "\n"
 
 
@@ -913,6 +973,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "default: %(default)s)")
     match.add_argument("--parties", metavar="MAP.json",
                        help="JSON object mapping KIDs or payer accounts to party numbers")
+    match.add_argument("--rates", metavar="FILE",
+                       help="exchange rates for payments in foreign currency: CSV with the "
+                            "columns currency,date,rate or a JSON list of such objects; a "
+                            "rate is local units per 1 foreign unit, dates ISO")
+    match.add_argument("--settled-kid", choices=["hold", "post"], default="hold",
+                       help="a payment with the KID of an invoice already settled: leave it "
+                            "for the clerk (hold, default) or post it on that customer as an "
+                            "open credit (post)")
     match.add_argument("--out", required=True, metavar="NEW.json",
                        help="where to write the new ledger (the input ledger is replaced "
                             "only if this names it)")

@@ -28,6 +28,9 @@ reskontro.exceptions.MissingRateError: no EUR rate on or before 2025-12-31
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from datetime import date, datetime
@@ -234,6 +237,97 @@ class RateTable:
             quantum(self._local), rounding=ROUND_HALF_EVEN, context=CONTEXT
         )
         return Money._of(value, self._local)
+
+    @classmethod
+    def parse(cls, local_currency: str, text: str) -> RateTable:
+        r"""A table from the text of a rates file: CSV, or JSON (text starting with ``[``).
+
+        CSV has a header row naming the columns ``currency``, ``date`` and
+        ``rate`` (any order, comma or semicolon separated), one rate a row.
+        JSON is a list of objects with those three keys. Dates are ISO
+        (``2026-01-20``); a rate is local units per one foreign unit, written
+        with a decimal point (or a decimal comma in semicolon-separated CSV;
+        a JSON number is read exactly, never as a float).
+
+        >>> RateTable.parse("NOK", "currency,date,rate\nEUR,2026-01-20,11.60\n").rate(
+        ...     "EUR", date(2026, 1, 21))
+        Decimal('11.60')
+        >>> RateTable.parse("NOK", '[{"currency": "EUR", "date": "2026-01-20", "rate": 11.6}]')
+        RateTable('NOK', [('EUR', datetime.date(2026, 1, 20), Decimal('11.6'))])
+        >>> RateTable.parse("NOK", "currency;date;rate\nEUR;20.01.2026;11,6\n")
+        Traceback (most recent call last):
+        ...
+        reskontro.exceptions.InvalidRateError: rates row 2: date must be ISO ..., got '20.01.2026'
+
+        Raises:
+            InvalidRateError: the text is neither, a column or key is
+                missing, or a value is invalid; the message names the row.
+        """
+        rows: list[tuple[str, Mapping[str, object]]] = []
+        stripped = text.lstrip("\ufeff \t\r\n")
+        if stripped.startswith(("[", "{")):
+            try:
+                data = json.loads(stripped, parse_float=Decimal, parse_int=Decimal)
+            except json.JSONDecodeError as error:
+                raise InvalidRateError(
+                    f"the rates are not valid JSON: {error}", field="rates", value=None
+                ) from None
+            if not isinstance(data, list):
+                raise InvalidRateError(
+                    "JSON rates must be a list of {currency, date, rate} objects",
+                    field="rates", value=type(data).__name__,
+                )
+            for number, row in enumerate(data, start=1):
+                if not isinstance(row, dict):
+                    raise InvalidRateError(
+                        f"rates item {number}: an object with currency, date and rate, "
+                        f"got {row!r}", field="rates", value=row,
+                    )
+                rows.append((f"item {number}", row))
+        else:
+            dialect = ";" if stripped.partition("\n")[0].count(";") > stripped.partition(
+                "\n")[0].count(",") else ","
+            reader = csv.DictReader(io.StringIO(stripped), delimiter=dialect)
+            header = {name.strip().lower() for name in reader.fieldnames or ()}
+            missing = sorted({"currency", "date", "rate"} - header)
+            if missing:
+                raise InvalidRateError(
+                    f"the rates CSV needs a header with currency, date and rate; "
+                    f"missing {', '.join(missing)}", field="rates", value=sorted(header),
+                )
+            for number, raw in enumerate(reader, start=2):
+                row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
+                if dialect == ";" and isinstance(row.get("rate"), str):
+                    row["rate"] = str(row["rate"]).replace(",", ".")  # a decimal comma
+                rows.append((f"row {number}", row))
+        table: list[tuple[str, date, Decimal | int | str]] = []
+        for where, row in rows:
+            for key in ("currency", "date", "rate"):
+                if key not in row:
+                    raise InvalidRateError(f"rates {where}: {key} is missing",
+                                           field=key, value=None)
+            currency, day, value = row["currency"], row["date"], row["rate"]
+            try:
+                parsed_day = date.fromisoformat(str(day))
+            except ValueError:
+                raise InvalidRateError(
+                    f"rates {where}: date must be ISO (YYYY-MM-DD), got {day!r}",
+                    field="date", value=day,
+                ) from None
+            if not isinstance(value, (Decimal, str)):
+                raise InvalidRateError(f"rates {where}: rate must be a number, got {value!r}",
+                                       field="rate", value=value)
+            try:
+                table.append((str(currency), parsed_day, parse_amount(value, field="rate")))
+            except ValueError:
+                raise InvalidRateError(
+                    f"rates {where}: rate must be a number, got {value!r}",
+                    field="rate", value=value,
+                ) from None
+        try:
+            return cls(local_currency, table)
+        except (InvalidRateError, ValueError) as error:
+            raise InvalidRateError(f"rates: {error}", field="rates", value=None) from None
 
     def with_rate(self, currency: str, on: date, rate: Decimal | int | str) -> RateTable:
         """A new table with one more (or a replaced) rate; this one is unchanged.

@@ -1,12 +1,13 @@
 """Payment files from the bank, read into plain values (pure parsers, no file access).
 
 * :mod:`reskontro.formats.ocr`: Nets OCR giro (fixed 80-character records).
-* :mod:`reskontro.formats.camt054`: ISO 20022 camt.054 notifications (.02, .08).
+* :mod:`reskontro.formats.camt054`: ISO 20022 camt.054 notifications (001.xx).
 
 Every parser takes the file's content (``bytes`` or ``str``) and returns
 immutable values, refusing a malformed file with a
 :class:`~reskontro.exceptions.FileFormatError` that names the line and field
-at fault. Reading the file from disk is the caller's job (or the command
+at fault; what a parser accepts but reports sits in the result's
+``warnings``. Reading the file from disk is the caller's job (or the command
 line's).
 """
 

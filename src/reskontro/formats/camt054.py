@@ -6,19 +6,39 @@ payments booked to an account; KID payments typically arrive as one entry
 and its KID in the structured creditor reference
 (``RmtInf/Strd/CdtrRefInf/Ref``, usually typed ``SCOR``).
 
-:func:`parse_camt054` reads versions .02 and .08 alike: it goes by local
-element names and ignores the namespace. It parses through ``defusedxml``:
-a document with a DTD, entity declarations or external references is refused
-(no "billion laughs", no file or network access through XML). Malformed XML,
-a missing amount or an invalid date or amount raise
+:func:`parse_camt054` reads every version 001.xx (.02, .04 and .08 are
+tested) alike: it goes by local element names and reports the version from
+the namespace. It parses through ``defusedxml``: a document with a DTD,
+entity declarations or external references is refused (no "billion laughs",
+no file or network access through XML). Malformed XML, a missing amount,
+status or indicator, or an invalid date or amount raise
 :class:`~reskontro.exceptions.FileFormatError` whose ``field`` is the element
 path (``Ntfctn[1]/Ntry[1]/NtryDtls/TxDtls[2]/AmtDtls/TxAmt/Amt``).
 
-Each transaction becomes a :class:`CamtPayment`. When there is no structured
-reference, a KID-looking number in the unstructured text (4 to 25 digits that
-pass MOD10 or MOD11) is taken as the KID and marked ``kid_from_text``. A
-reversed entry (``RvslInd`` true) gives payments with ``reversal`` set, and
-their ``signed_amount`` has the opposite sign.
+The rules, per ISO 20022:
+
+* The sign is ``CdtDbtInd`` alone. ``RvslInd`` marks an entry that reverses
+  an earlier one and never turns the sign: ``CRDT`` with ``RvslInd`` is money
+  in that undoes an earlier debit, ``DBIT`` with ``RvslInd`` money out that
+  undoes an earlier credit (a returned payment).
+* Only booked entries (``Sts`` ``BOOK``) are :attr:`CamtFile.payments`;
+  pending (``PDNG``), information-only (``INFO``, ``FUTR``) and proprietary
+  statuses go to :attr:`CamtFile.unbooked`, reported and never to be posted.
+* The creditor reference (``RmtInf/Strd/CdtrRefInf/Ref``) is kept with its
+  type (``Tp/CdOrPrtry/Cd`` or ``Prtry``). It is the KID only when it
+  validates as one (MOD10 or MOD11) and is untyped or typed ``SCOR``; a
+  proprietary reference (Swiss ``QRR``, ``ISR Reference``) or one failing
+  the check digit is never a KID, and neither is any of several references
+  in one transaction (they name several documents). Without any structured
+  reference, a KID-looking number in the unstructured text (4 to 25 digits
+  that pass MOD10 or MOD11) is taken and marked ``kid_from_text``.
+* Each transaction's direction and currency must agree with its entry's, and
+  a batch's ``NbOfTxs`` and ``TtlAmt`` (direction and currency included)
+  with the transactions it lists. A mismatch raises ``FileFormatError``
+  naming the element; with ``strict=False`` it is accepted and reported as a
+  line in :attr:`CamtFile.warnings` (the transaction keeps its own sign).
+* A transaction without its own amount takes the entry's when it is the
+  entry's only transaction; otherwise it is an error.
 
 >>> xml = '''<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.054.001.08">
 ... <BkToCstmrDbtCdtNtfctn><GrpHdr><MsgId>M1</MsgId></GrpHdr><Ntfctn>
@@ -65,9 +85,13 @@ class CamtPayment:
     Attributes:
         amount: the amount as written (never negative).
         currency: its currency code.
-        credit: ``True`` for money in (``CRDT``), ``False`` for money out.
-        reversal: the entry reverses an earlier one (``RvslInd``).
-        status: the entry status (``BOOK``, ``PDNG``...), if given.
+        credit: ``True`` for money in (``CRDT``), ``False`` for money out:
+            the transaction's own ``CdtDbtInd``, else its entry's.
+        reversal: the entry reverses an earlier one (``RvslInd``); it never
+            changes the sign.
+        status: the entry status: ``BOOK`` for every member of
+            :attr:`CamtFile.payments`; ``PDNG``, ``INFO``, ``FUTR``... in
+            :attr:`CamtFile.unbooked`.
         booking_date, value_date: the entry's dates, if given.
         kid: the KID (structured reference, or found in the text), or ``None``.
         kid_from_text: the KID was found in the unstructured text, not given
@@ -79,13 +103,20 @@ class CamtPayment:
         end_to_end_id: the payer's end-to-end id, if any.
         batch_size, batch_total: the entry's batch (``Btch``), if described.
         path: the element path of the transaction in the document.
+        reference: the creditor reference as given (``CdtrRefInf/Ref``), KID
+            or not, or ``None``.
+        reference_type: its type as given (``SCOR``, or a proprietary code
+            such as ``QRR`` or ``ISR``), ``None`` when untyped.
+        references: every creditor reference of the transaction, in order
+            (one payment may settle several documents); with more than one,
+            none is taken as the KID.
     """
 
     amount: Decimal
     currency: str
     credit: bool
     reversal: bool
-    status: str | None
+    status: str
     booking_date: date | None
     value_date: date | None
     kid: str | None
@@ -99,12 +130,17 @@ class CamtPayment:
     batch_size: int | None
     batch_total: Decimal | None
     path: str
+    reference: str | None = None
+    reference_type: str | None = None
+    references: tuple[str, ...] = ()
 
     @property
     def signed_amount(self) -> Decimal:
-        """Positive for money in, negative for money out; a reversal turns the sign."""
-        incoming = self.credit != self.reversal
-        return self.amount if incoming else -self.amount
+        """Positive for money in (``CRDT``), negative for money out (``DBIT``).
+
+        The sign is ``CdtDbtInd`` alone: a reversal (``RvslInd``) never turns it.
+        """
+        return self.amount if self.credit else -self.amount
 
     @property
     def bank_reference(self) -> str:
@@ -115,15 +151,36 @@ class CamtPayment:
 @final
 @attrs.frozen(kw_only=True)
 class CamtFile:
-    """A parsed camt.054 document: its message id, account and payments."""
+    """A parsed camt.054 document.
+
+    Attributes:
+        message_id, account: the message's id and the account notified.
+        payments: the booked (``BOOK``) transactions, the only ones to post.
+        unbooked: pending (``PDNG``) and information-only (``INFO``,
+            ``FUTR``...) transactions: reported, never to be posted.
+        warnings: inconsistencies accepted with ``strict=False``, one line each.
+        version: the message version from the namespace (``"001.08"``), or
+            ``None`` when the document has no camt.054 namespace.
+    """
 
     message_id: str | None
     account: str | None
     payments: tuple[CamtPayment, ...]
+    unbooked: tuple[CamtPayment, ...] = ()
+    warnings: tuple[str, ...] = ()
+    version: str | None = None
 
 
 def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
+
+
+_NAMESPACE: Final = re.compile(r"^\{urn:iso:std:iso:20022:tech:xsd:camt\.054\.(\d{3}\.\d{2})\}")
+
+
+def _version(tag: str) -> str | None:
+    found = _NAMESPACE.match(tag)
+    return None if found is None else found.group(1)
 
 
 class _Node:
@@ -199,56 +256,127 @@ def _indicator(node: _Node, default: bool | None) -> bool:
     return value == "CRDT"
 
 
-def _kid(tx: _Node, text: str | None) -> tuple[str | None, bool]:
+def _is_kid(value: str) -> bool:
+    return is_valid(value, "mod10") or is_valid(value, "mod11")
+
+
+@attrs.frozen
+class _Reference:
+    """What the remittance information says: the creditor references, their types, the KID."""
+
+    references: tuple[tuple[str, str | None], ...]
+    kid: str | None
+    kid_from_text: bool
+
+
+def _reference(tx: _Node, text: str | None) -> _Reference:
+    found: list[tuple[str, str | None]] = []
     for structured in tx.children("RmtInf"):
         for strd in structured.children("Strd"):
             info = strd.find("CdtrRefInf")
-            if info is None:
+            reference = None if info is None else info.text("Ref")
+            if info is None or not reference:
                 continue
-            kind = info.text("Tp", "CdOrPrtry", "Cd")
-            reference = info.text("Ref")
-            if reference and kind in (None, "SCOR"):
-                return reference, False
-    if text:
+            kind = info.text("Tp", "CdOrPrtry", "Cd") or info.text("Tp", "CdOrPrtry", "Prtry")
+            if (reference, kind) not in found:
+                found.append((reference, kind))
+    if len(found) == 1:
+        ((reference, kind),) = found
+        kid = reference if kind in (None, "SCOR") and _is_kid(reference) else None
+        return _Reference(tuple(found), kid, False)
+    if not found and text:
         for candidate in _KID_IN_TEXT.findall(text):
-            if is_valid(candidate, "mod10") or is_valid(candidate, "mod11"):
-                return candidate, True
-    return None, False
+            if _is_kid(candidate):
+                return _Reference((), candidate, True)
+    # none, or several: a payment naming several references is not one KID's
+    return _Reference(tuple(found), None, False)
+
+
+class _Findings:
+    """Where inconsistencies go: raised (strict) or kept as warning lines."""
+
+    __slots__ = ("strict", "warnings")
+
+    def __init__(self, *, strict: bool) -> None:
+        self.strict = strict
+        self.warnings: list[str] = []
+
+    def mismatch(self, node: _Node, message: str) -> None:
+        if self.strict:
+            raise FileFormatError(
+                f"{node.path}: {message} (parse with strict=False to accept and report it)",
+                field=node.path,
+            )
+        self.warnings.append(f"{node.path}: {message}")
 
 
 @attrs.frozen(kw_only=True)
 class _Entry:
     """What an entry says for all its transactions."""
 
+    amount: Decimal
+    currency: str
     credit: bool
     reversal: bool
-    status: str | None
+    status: str
     booking_date: date | None
     value_date: date | None
     reference: str | None
-    batch_size: int | None
-    batch_total: Decimal | None
     single: bool
 
 
-def _payment(entry: _Node, tx: _Node | None, context: _Entry) -> CamtPayment:
+@attrs.frozen(kw_only=True)
+class _Batch:
+    """An entry's batch description (``NtryDtls/Btch``), as stated."""
+
+    size: int | None
+    total: Decimal | None
+
+
+_NO_BATCH: Final = _Batch(size=None, total=None)
+
+
+def _direction(credit: bool) -> str:
+    return "CRDT" if credit else "DBIT"
+
+
+def _payment(
+    entry: _Node, tx: _Node | None, context: _Entry, batch: _Batch, findings: _Findings
+) -> CamtPayment:
     node = tx or entry
-    amount_node = None
-    if tx is not None:
+    if tx is None:
+        amount, currency, credit = context.amount, context.currency, context.credit
+    else:
         amount_node = tx.find("AmtDtls", "TxAmt", "Amt") or tx.find("Amt")
-    if amount_node is None:
-        if tx is not None and not context.single:
-            raise tx.fail("the transaction has no amount (AmtDtls/TxAmt/Amt or Amt)")
-        amount_node = entry.find("Amt")
-    amount, currency = _amount(amount_node, "Amt", node)
-    credit = _indicator(tx, context.credit) if tx is not None else context.credit
+        if amount_node is None:
+            if not context.single:
+                raise tx.fail(
+                    "the transaction has no amount (AmtDtls/TxAmt/Amt or Amt), and the entry "
+                    "holds more than one transaction to share its amount"
+                )
+            amount, currency = context.amount, context.currency
+        else:
+            amount, currency = _amount(amount_node, "Amt", tx)
+            if currency != context.currency:
+                findings.mismatch(
+                    amount_node,
+                    f"the transaction is in {currency}, its entry in {context.currency}",
+                )
+        credit = _indicator(tx, context.credit)
+        if credit != context.credit:
+            indicator = tx.find("CdtDbtInd")
+            findings.mismatch(
+                indicator or tx,
+                f"the transaction is {_direction(credit)}, its entry "
+                f"{_direction(context.credit)}",
+            )
     lines = [
         (u.element.text or "").strip()
         for r in node.children("RmtInf")
         for u in r.children("Ustrd")
     ]
     text = " ".join(line for line in lines if line) or None
-    kid, from_text = _kid(node, text)
+    reference = _reference(node, text)
     debtor = node.find("RltdPties", "Dbtr")
     account = node.find("RltdPties", "DbtrAcct", "Id")
     return CamtPayment(
@@ -259,8 +387,11 @@ def _payment(entry: _Node, tx: _Node | None, context: _Entry) -> CamtPayment:
         status=context.status,
         booking_date=context.booking_date,
         value_date=context.value_date,
-        kid=kid,
-        kid_from_text=from_text,
+        kid=reference.kid,
+        kid_from_text=reference.kid_from_text,
+        reference=reference.references[0][0] if reference.references else None,
+        reference_type=reference.references[0][1] if reference.references else None,
+        references=tuple(ref for ref, _ in reference.references),
         text=text,
         debtor_name=None if debtor is None else (debtor.text("Nm") or debtor.text("Pty", "Nm")),
         debtor_account=None if account is None else (account.text("IBAN")
@@ -268,50 +399,116 @@ def _payment(entry: _Node, tx: _Node | None, context: _Entry) -> CamtPayment:
         entry_reference=context.reference,
         transaction_reference=None if tx is None else tx.text("Refs", "AcctSvcrRef"),
         end_to_end_id=None if tx is None else tx.text("Refs", "EndToEndId"),
-        batch_size=context.batch_size,
-        batch_total=context.batch_total,
+        batch_size=batch.size,
+        batch_total=batch.total,
         path=node.path,
     )
 
 
-def _entry_payments(entry: _Node) -> list[CamtPayment]:
-    status = entry.text("Sts") or entry.text("Sts", "Cd")
-    reversal = (entry.text("RvslInd") or "false").lower() == "true"
-    batch = entry.find("NtryDtls", "Btch")
-    batch_size = batch_total = None
-    if batch is not None:
-        count = batch.text("NbOfTxs")
-        if count is not None:
-            if not count.isdigit():
-                raise batch.fail(f"NbOfTxs must be a number, got {count!r}")
-            batch_size = int(count)
-        if batch.find("TtlAmt") is not None:
-            batch_total = _amount(batch.find("TtlAmt"), "TtlAmt", batch)[0]
-    transactions = [tx for details in entry.children("NtryDtls") for tx in details.children(
-        "TxDtls")]
+def _batch(details: _Node, context: _Entry, findings: _Findings) -> tuple[_Batch, bool | None]:
+    """The batch of one ``NtryDtls`` as stated, and its direction (``None`` when not stated)."""
+    batch = details.find("Btch")
+    if batch is None:
+        return _NO_BATCH, None
+    size = total = None
+    count = batch.text("NbOfTxs")
+    if count is not None:
+        if not (count.isascii() and count.isdigit()):
+            raise batch.fail(f"NbOfTxs must be a number, got {count!r}")
+        size = int(count)
+    total_node = batch.find("TtlAmt")
+    if total_node is not None:
+        total, currency = _amount(total_node, "TtlAmt", batch)
+        if currency != context.currency:
+            findings.mismatch(
+                total_node, f"the batch total is in {currency}, its entry in {context.currency}"
+            )
+    credit = _indicator(batch, context.credit) if batch.find("CdtDbtInd") else None
+    return _Batch(size=size, total=total), credit
+
+
+def _check_batch(
+    details: _Node, batch: _Batch, credit: bool, payments: list[CamtPayment],
+    findings: _Findings,
+) -> None:
+    """A batch's stated count and total against its transactions (when they are listed)."""
+    if batch.size is not None and batch.size != len(payments):
+        findings.mismatch(
+            details.find("Btch", "NbOfTxs") or details,
+            f"NbOfTxs says {batch.size} transactions, the batch lists {len(payments)}",
+        )
+    if batch.total is not None:
+        counted = sum(
+            (p.amount if p.credit == credit else -p.amount for p in payments), Decimal("0")
+        )
+        if counted != batch.total:
+            findings.mismatch(
+                details.find("Btch", "TtlAmt") or details,
+                f"TtlAmt says {batch.total} {_direction(credit)}, the transactions add up "
+                f"to {counted}",
+            )
+
+
+def _reversal(entry: _Node) -> bool:
+    value = entry.text("RvslInd")
+    if value is None:
+        return False
+    if value not in ("true", "false", "1", "0"):
+        raise entry.fail(f"RvslInd must be true or false, got {value!r}")
+    return value in ("true", "1")
+
+
+def _entry_payments(entry: _Node, findings: _Findings) -> list[CamtPayment]:
+    status = entry.text("Sts") or entry.text("Sts", "Cd") or entry.text("Sts", "Prtry")
+    amount, currency = _amount(entry.find("Amt"), "Amt", entry)
+    details = [
+        (node, node.children("TxDtls")) for node in entry.children("NtryDtls")
+    ]
     context = _Entry(
+        amount=amount,
+        currency=currency,
         credit=_indicator(entry, None),
-        reversal=reversal,
-        status=status,
+        reversal=_reversal(entry),
+        status=status or "",
         booking_date=_date(entry, "BookgDt"),
         value_date=_date(entry, "ValDt"),
         reference=entry.text("AcctSvcrRef") or entry.text("NtryRef"),
-        batch_size=batch_size,
-        batch_total=batch_total,
-        single=len(transactions) == 1,
+        single=sum(len(transactions) for _, transactions in details) == 1,
     )
-    if not transactions:
-        return [_payment(entry, None, context)]
-    return [_payment(entry, tx, context) for tx in transactions]
+    payments: list[CamtPayment] = []
+    for node, transactions in details:
+        batch, batch_credit = _batch(node, context, findings)
+        if not transactions:
+            continue
+        listed = [_payment(entry, tx, context, batch, findings) for tx in transactions]
+        _check_batch(
+            node, batch, context.credit if batch_credit is None else batch_credit, listed,
+            findings,
+        )
+        payments.extend(listed)
+    if not payments:
+        batch = _batch(details[0][0], context, findings)[0] if details else _NO_BATCH
+        payments.append(_payment(entry, None, context, batch, findings))
+    if status is None:
+        raise entry.fail("Sts is missing: without a status the entry cannot be booked")
+    return payments
 
 
-def parse_camt054(data: str | bytes) -> CamtFile:
-    """Parse a camt.054 document (versions .02 and .08) into its payments.
+def parse_camt054(data: str | bytes, *, strict: bool = True) -> CamtFile:
+    """Parse a camt.054 document (any version 001.xx) into its payments.
+
+    Args:
+        data: the document's content.
+        strict: refuse an inconsistency between a transaction and its entry
+            or a batch and its transactions (the default); ``False`` accepts
+            it and reports it in :attr:`CamtFile.warnings`.
 
     Raises:
         FileFormatError: the XML is malformed, declares a DTD or entities,
-            is not a debit/credit notification, or a payment's amount, date
-            or indicator is missing or invalid (``field`` is the element path).
+            is not a debit/credit notification, an entry's amount, status,
+            date or indicator is missing or invalid, or (strict) the
+            transactions disagree with their entry or batch (``field`` is the
+            element path).
 
     Complexity: one pass over the document, O(elements).
     """
@@ -344,15 +541,21 @@ def parse_camt054(data: str | bytes) -> CamtFile:
     if message is None:
         raise document.fail("no BkToCstmrDbtCdtNtfctn: not a camt.054 notification")
     payments: list[CamtPayment] = []
+    unbooked: list[CamtPayment] = []
+    findings = _Findings(strict=strict)
     account = None
     for notification in message.children("Ntfctn"):
         account = account or notification.text("Acct", "Id", "IBAN") or notification.text(
             "Acct", "Id", "Othr", "Id"
         )
         for entry in notification.children("Ntry"):
-            payments.extend(_entry_payments(entry))
+            for payment in _entry_payments(entry, findings):
+                (payments if payment.status == "BOOK" else unbooked).append(payment)
     return CamtFile(
         message_id=message.text("GrpHdr", "MsgId"),
         account=account,
         payments=tuple(payments),
+        unbooked=tuple(unbooked),
+        warnings=tuple(findings.warnings),
+        version=_version(root.tag),
     )

@@ -18,10 +18,14 @@ Only OCR giro (service code 09) assignments are read; an AvtaleGiro
 assignment (21) in the same transmission is refused as such.
 
 Amounts come out as ``Decimal`` NOK with the sign applied (a ``-`` in the
-sign field marks an electronic credit note). End records add up the amount
-fields as written, so reversals (types 18 and 20) count positively there,
-as the specification says. Two-digit years 00-79 are read as 2000-2079 and
-80-99 as 1980-1999.
+sign field marks an electronic credit note, so its amount is negative). An
+end record's total may be the sum with signs applied or the sum of the
+amount fields as written: both occur in real files, and either is accepted.
+An end record whose earliest or latest Nets date disagrees with its
+transactions while counts and totals agree is accepted with a line in
+:attr:`OcrFile.warnings`; ``strict=True`` refuses it. Reversal records
+(transaction types 18 and 20) are flagged by :attr:`OcrPayment.reversal`.
+Two-digit years 00-79 are read as 2000-2079 and 80-99 as 1980-1999.
 
 >>> text = "\\r\\n".join([
 ...     "NY000010000080800000001001234560000000000000000000000000000000000000000000000000",
@@ -71,6 +75,7 @@ TRANSACTION_TYPES: Final = {
     21: "purchase with free text",
 }
 _TEXT_TYPES: Final = frozenset({20, 21})
+_REVERSAL_TYPES: Final = frozenset({18, 20})
 _CENT: Final = Decimal("0.01")
 
 
@@ -116,6 +121,11 @@ class OcrPayment:
     line: int
 
     @property
+    def reversal(self) -> bool:
+        """The record reverses an earlier payment (transaction types 18 and 20)."""
+        return self.transaction_type in _REVERSAL_TYPES
+
+    @property
     def bank_reference(self) -> str:
         """A reference unique to this payment in Nets' files: date, centre, settlement, number.
 
@@ -149,13 +159,18 @@ class OcrAssignment:
 @final
 @attrs.frozen(kw_only=True)
 class OcrFile:
-    """A parsed OCR giro transmission."""
+    """A parsed OCR giro transmission.
+
+    ``warnings`` holds what was accepted but is not as the specification
+    says (an end record's earliest or latest date), one line each.
+    """
 
     data_transmitter: str
     transmission_number: str
     data_recipient: str
     nets_date: date
     assignments: tuple[OcrAssignment, ...]
+    warnings: tuple[str, ...] = ()
 
     @property
     def payments(self) -> tuple[OcrPayment, ...]:
@@ -269,9 +284,11 @@ def _optional(value: str) -> str | None:
 class _Parser:
     """Walks the records once, checking order, pairing, counts and totals."""
 
-    def __init__(self, data: str | bytes) -> None:
+    def __init__(self, data: str | bytes, *, strict: bool) -> None:
         self.records = _records(data)
         self.last = 0
+        self.strict = strict
+        self.warnings: list[str] = []
 
     def next(self, expected: str) -> _Record:
         record = next(self.records, None)
@@ -288,15 +305,16 @@ class _Parser:
         start.expect(1, 8, "NY000010", "start of transmission")
         assignments: list[OcrAssignment] = []
         records = 1
-        amount_field_sum = 0
+        unsigned_sum = signed_sum = 0
         while True:
             record = self.next("an assignment (record 20) or the end of transmission (89)")
             kind = record.raw(7, 8)
             if kind == "20":
-                assignment, count, field_sum = self.assignment(record)
+                assignment, count, unsigned, signed = self.assignment(record)
                 assignments.append(assignment)
                 records += count
-                amount_field_sum += field_sum
+                unsigned_sum += unsigned
+                signed_sum += signed
                 continue
             if kind != "89":
                 raise record.fail(
@@ -308,7 +326,7 @@ class _Parser:
             transactions = sum(len(a.payments) for a in assignments)
             self.check_count(record, 9, 16, transactions, "number of transactions")
             self.check_count(record, 17, 24, records, "number of records")
-            self.check_total(record, amount_field_sum)
+            self.check_total(record, unsigned_sum, signed_sum)
             end_date = record.required_date(42, 47, "Nets date")
             break
         extra = next(self.records, None)
@@ -320,9 +338,10 @@ class _Parser:
             data_recipient=start.digits(24, 31, "data recipient"),
             nets_date=end_date,
             assignments=tuple(assignments),
+            warnings=tuple(self.warnings),
         )
 
-    def assignment(self, start: _Record) -> tuple[OcrAssignment, int, int]:
+    def assignment(self, start: _Record) -> tuple[OcrAssignment, int, int, int]:
         service = start.raw(3, 4)
         if service != "09":
             raise start.fail(
@@ -335,7 +354,7 @@ class _Parser:
         account = start.digits(25, 35, "assignment account")
         payments: list[OcrPayment] = []
         records = 1
-        field_sum = 0
+        unsigned_sum = signed_sum = 0
         while True:
             record = self.next("a transaction (record 30) or the end of assignment (88)")
             kind = record.raw(7, 8)
@@ -349,7 +368,8 @@ class _Parser:
                     )
                 payments.append(payment)
                 records += count
-                field_sum += field
+                unsigned_sum += field
+                signed_sum += -field if payment.amount < 0 else field
                 continue
             if kind != "88":
                 raise record.fail(
@@ -360,7 +380,7 @@ class _Parser:
             records += 1
             self.check_count(record, 9, 16, len(payments), "number of transactions")
             self.check_count(record, 17, 24, records, "number of records")
-            self.check_total(record, field_sum)
+            self.check_total(record, unsigned_sum, signed_sum)
             dates = [p.nets_date for p in payments]
             for start_pos, end_pos, wanted, name in (
                 (48, 53, min(dates, default=None), "earliest Nets date"),
@@ -368,9 +388,11 @@ class _Parser:
             ):
                 found = record.day(start_pos, end_pos, name, optional=True)
                 if wanted is not None and found != wanted:
-                    raise record.fail(
-                        f"{name} {found} does not match the transactions' {wanted}",
-                        name.replace(" ", "_").lower(), found,
+                    message = f"{name} {found} does not match the transactions' {wanted}"
+                    if self.strict:
+                        raise record.fail(message, name.replace(" ", "_").lower(), found)
+                    self.warnings.append(
+                        f"line {record.line}: {message}; counts and totals agree, accepted"
                     )
             assignment = OcrAssignment(
                 agreement_id=agreement,
@@ -379,7 +401,7 @@ class _Parser:
                 nets_date=record.required_date(42, 47, "Nets date"),
                 payments=tuple(payments),
             )
-            return assignment, records, field_sum
+            return assignment, records, unsigned_sum, signed_sum
 
     def payment(
         self, item1: _Record, agreement: str, account: str
@@ -450,17 +472,31 @@ class _Parser:
             )
 
     @staticmethod
-    def check_total(record: _Record, counted: int) -> None:
+    def check_total(record: _Record, unsigned: int, signed: int) -> None:
+        """The stated total is the sum with signs applied, or the sum of the amounts as written.
+
+        Both occur in real files: Nets' own sample nets credit notes off,
+        other senders add every amount field up as written.
+        """
         stated = record.number(25, 41, "total amount")
-        if stated != counted:
+        if stated not in (unsigned, signed):
+            counted = (
+                f"{signed} øre with signs applied and {unsigned} øre as written"
+                if signed != unsigned else f"{unsigned} øre"
+            )
             raise record.fail(
                 f"total amount {stated} øre in the end record, but the transactions add "
-                f"up to {counted} øre", "total_amount", stated,
+                f"up to {counted}", "total_amount", stated,
             )
 
 
-def parse_ocr(data: str | bytes) -> OcrFile:
+def parse_ocr(data: str | bytes, *, strict: bool = False) -> OcrFile:
     """Parse an OCR giro file (its content, as ``bytes`` in ISO-8859-1 or as ``str``).
+
+    Args:
+        data: the file's content.
+        strict: refuse an end record whose earliest or latest date disagrees
+            with its transactions; by default that is a warning on the result.
 
     Raises:
         FileFormatError: the content breaks the format; ``line`` and ``field``
@@ -469,4 +505,4 @@ def parse_ocr(data: str | bytes) -> OcrFile:
     Complexity: one pass, O(records).
     """
     with paused():
-        return _Parser(data).parse()
+        return _Parser(data, strict=strict).parse()
