@@ -209,6 +209,15 @@ def test_a_clerks_day_on_the_command_line(
     assert new.item("F-1").remaining == Money("1250.00", "NOK")
     assert new.item("F-E").remaining == Money("0.00", "EUR")
     assert "BANK-D5/D5-T" not in new
+    # EUR 100 booked at 11.50 (NOK 1 150) and paid at 11.60 (NOK -1 160): NOK 10 agio,
+    # realized in the match at once, so it closes in both currencies
+    assert "exchange diff.         1           10,00  (realized in the matches)" in out
+    eur_match = new.match_of("F-E")
+    assert eur_match is not None
+    assert eur_match.is_closed
+    (fx,) = [new.entry(i) for i in eur_match.entry_ids if new.entry(i).kind == "fx_gain"]
+    assert fx.amount_local == Money("10.00", "NOK")
+    assert new.item("BANK-D4/D4-T").remaining_local == Money("0.00", "NOK")
 
 
 @pytest.mark.parametrize("suffix", ["csv", "json"])

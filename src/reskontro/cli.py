@@ -84,6 +84,7 @@ if TYPE_CHECKING:
     from reskontro.formats.camt054 import CamtFile
     from reskontro.formats.ocr import OcrFile
     from reskontro.receipts import ReceiptPlan
+    from reskontro.settlement import SettlementPlan
 
 __all__ = ["build_parser", "format_amount", "main", "render_demo"]
 
@@ -559,15 +560,43 @@ def _match_locked(args: argparse.Namespace) -> str:
         imported, strategies=strategies,
         payments=[e.id for e in plan.entries if e.id not in held],
     )
-    result = automatch.apply(imported, proposals)
+    result, settled = _settle_foreign(automatch.apply(imported, proposals), proposals)
     text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
     _write(args.out, text + "\n")
-    return _match_summary(source, args.out, ledger, plan, proposals, parsed.warnings)
+    return _match_summary(source, args.out, ledger, plan, proposals, parsed.warnings, settled)
+
+
+def _settle_foreign(
+    ledger: Ledger, proposals: automatch.MatchPlan
+) -> tuple[Ledger, tuple[SettlementPlan, ...]]:
+    """Realize the exchange difference of every foreign-currency match the run applied.
+
+    A EUR invoice booked at 11.50 and paid at 11.60 leaves its match at EUR 0
+    and NOK -10: the agio is realized now, dated on the match's last change,
+    so the match closes in both currencies (DESIGN §3.5). Matches wholly in
+    local currency have nothing to settle.
+    """
+    from reskontro.settlement import apply_settlements, plan_settlement
+
+    local = ledger.local_currency
+    plans = []
+    seen: set[str] = set()
+    for proposal in proposals.proposals:
+        match = ledger.match_of(proposal.payment_id)
+        if match is None or match.id in seen:
+            continue
+        seen.add(match.id)
+        if all(ledger.entry(i).currency == local for i in match.entry_ids):
+            continue
+        settlement = plan_settlement(ledger, match.id, on=match.changed_on)
+        if settlement.entries or settlement.pulled:
+            plans.append(settlement)
+    return apply_settlements(ledger, plans), tuple(plans)
 
 
 def _match_summary(
     source: str, out: str, ledger: Ledger, plan: ReceiptPlan, proposals: automatch.MatchPlan,
-    warnings: Sequence[str],
+    warnings: Sequence[str], settled: Sequence[SettlementPlan] = (),
 ) -> str:
     applied = {p.payment_id: p for p in proposals.proposals}
     full = [e for e in plan.entries if e.id in applied and applied[e.id].applied == -e.amount]
@@ -584,6 +613,14 @@ def _match_summary(
         f"  not matched       {len(plan.entries) - len(full) - len(part):6d}",
         f"  already imported  {len(plan.duplicates):6d}",
     ]
+    if settled:
+        fx = [e for settlement in settled for e in settlement.entries]
+        net = format_amount(Money(sum((e.value_local for e in fx), Decimal("0.00")),
+                                  ledger.local_currency))
+        lines.append(f"  exchange diff.    {len(settled):6d}  {net:>14}  (realized in the matches)")
+        lines.extend(
+            f"    {e.id}: {e.kind.value} {format_amount(e.amount_local)}" for e in fx
+        )
     if plan.paid_twice:
         lines.append(f"  paid twice        {len(plan.paid_twice):6d}  (left open as credits)")
         lines.extend(f"    {entry_id}" for entry_id in plan.paid_twice)
