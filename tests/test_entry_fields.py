@@ -346,3 +346,19 @@ def test_evolve_with_good_values_round_trips(data: st.DataObject) -> None:
         assert changed.amount_local == Money(changes["value"], "NOK")
     assert entry_from_dict(json.loads(json.dumps(entry_to_dict(changed)))) == changed
     assert attrs.evolve(changed) == changed
+
+
+def test_item_records_show_the_fields() -> None:
+    """A clerk's table of items shows the payer's account and the links, column by column."""
+    ledger = Ledger("NOK").post_many([
+        Entry.invoice("F-1", party="10001", amount=nok("500"), posted=D),
+        payment(end_to_end_id="E2E-42", payer_account="15038812345", applies_to="F-1"),
+    ])
+    records = {r["id"]: r for r in ledger.items().to_records()}
+    assert (records["P-1"]["end_to_end_id"], records["P-1"]["payer_account"],
+            records["P-1"]["applies_to"]) == ("E2E-42", "15038812345", "F-1")
+    assert records["F-1"]["payer_account"] is None
+    assert "15038812345" in ledger.items()._repr_html_()
+    # the same predicate a search takes finds a payment by its bank identity
+    found = ledger.search(where=lambda item: item.entry.payer_account == "15038812345")
+    assert [i.id for i in found] == ["P-1"]

@@ -401,6 +401,17 @@ class Entry:
     ...
     reskontro.exceptions.InvalidEntryError: entry 'F-2': rate=11.50 cannot book 100.00 EUR ...
 
+    A bank payment keeps the bank's identity in fields of its own, and a
+    credit note can name the invoice it is meant for:
+
+    >>> p = Entry.payment("P-7", party="1", amount=Money("-100", "NOK"), posted=date(2026, 1, 9),
+    ...                   end_to_end_id="E2E-7", payer_account="15038812345")
+    >>> p.end_to_end_id, p.payer_account, p.document_no
+    ('E2E-7', '15038812345', None)
+    >>> Entry.credit_note("K-1", party="1", amount=Money("-20", "NOK"), posted=date(2026, 1, 9),
+    ...                   applies_to="F-1").applies_to
+    'F-1'
+
     An entry keeps its amounts as decimals with their currency codes rather
     than as :class:`Money` objects: a ledger of a million entries then holds a
     million fewer objects for Python's garbage collector to walk. ``amount``
