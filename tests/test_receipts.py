@@ -423,6 +423,11 @@ def test_a_payment_keeps_the_banks_identity_in_its_own_fields(ledger: Ledger) ->
     assert (second.end_to_end_id, second.payer_account, second.document_no, second.text) == (
         None, None, None, "Kari Nordmann")
     assert "konto" not in first.text
+    # blank fields from a bank are no fields: the money is still posted
+    (blank,) = plan_receipts(ledger, [
+        receipt("E3/T3", "100.00", kid="1234500009877", end_to_end_id="", payer_account="  "),
+    ]).entries
+    assert (blank.end_to_end_id, blank.payer_account) == (None, None)
 
 
 def test_a_reversal_finds_a_payment_by_its_end_to_end_field_not_its_document_no(

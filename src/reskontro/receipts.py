@@ -821,7 +821,8 @@ class _Planner:
             table = RateTable(self.local, [(receipt.currency, receipt.booked, rate)])
             local = {"amount_local": table.to_local(amount, receipt.booked), "rate": rate}
         text = receipt.text or receipt.payer_name or ""
-        end_to_end = receipt.end_to_end_id
+        # a blank field is no field: the entry keeps None rather than refusing the money
+        end_to_end = _given(receipt.end_to_end_id)
         if end_to_end and end_to_end.upper() in _NO_END_TO_END:
             end_to_end = None
         try:
@@ -833,7 +834,7 @@ class _Planner:
                 posted=receipt.booked,
                 reference=kid or receipt.payment_reference,
                 end_to_end_id=end_to_end,
-                payer_account=receipt.payer_account or None,
+                payer_account=_given(receipt.payer_account),
                 text=text,
                 **local,  # type: ignore[arg-type]
             )
@@ -921,6 +922,11 @@ class _Planner:
             "bank reference, end-to-end id, or KID and amount): never posted as a payment",
             near,
         )
+
+
+def _given(value: str | None) -> str | None:
+    """A bank's text field, or None when it is empty or blank."""
+    return value if value and value.strip() else None
 
 
 def _differs(payment: Entry, undone: set[str]) -> str:
