@@ -284,3 +284,86 @@ def test_balance_joins_the_credited_invoice_first_keeping_oldest_due_first() -> 
     assert [(i.id, i.remaining) for i in after.open_items()] == [
         ("F-2", nok("100.00")), ("P-1", nok("-440.00")),  # the rest stays on the payment
     ]
+
+
+# -- the explicit link: Entry.applies_to --------------------------------------------
+
+
+def test_a_credit_note_linked_to_its_invoice_is_proposed_against_it_first() -> None:
+    """The link wins over the text and the reference, and the evidence names it."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, document_no="1001"),
+        inv("F-2", "200", 1, document_no="1002", reference="100010010013"),
+        # its text names 1001 and its reference is F-2's KID, but it is linked to F-2
+        cn("K-1", "-50", 3, text="Kreditnota 1001", reference="100010010013",
+           applies_to="F-2"),
+        cn("K-2", "-30", 3, applies_to="F-1"),  # nothing but the link
+    ])
+    plan = propose(ledger)
+    assert [(p.payment_id, p.rule, p.entry_ids, p.evidence) for p in plan.proposals] == [
+        ("K-1", Strategy.LINK, ("F-2",), "credit note K-1 applies to F-2"),
+        ("K-2", Strategy.LINK, ("F-1",), "credit note K-2 applies to F-1"),
+    ]
+    # the command line's default strategies (kid, document, balance) use the link too
+    assert propose(ledger, strategies=["kid", "document", "balance"]) == plan
+    assert propose(ledger, strategies=["link"]) == plan
+    # without a naming strategy no credit note is placed, linked or not
+    assert propose(ledger, strategies=["balance", "amount"]).proposals == ()
+    matched = apply(ledger, plan)
+    assert [(i.id, i.remaining) for i in matched.open_items()] == [
+        ("F-1", nok("70.00")), ("F-2", nok("150.00")),
+    ]
+
+
+def test_a_link_outside_the_sub_account_or_to_nothing_open_is_ignored() -> None:
+    """Another customer's or control account's invoice, an unknown or settled id: no proposal."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, party="1", document_no="1001"),
+        inv("F-2", "100", 1, party="2"),
+        inv("F-3", "100", 1, party="1", account="1510"),
+        inv("F-4", "100", 1, party="1"),
+        pay("P-4", "-100", 2, party="1"),
+        cn("K-1", "-10", 3, party="1", applies_to="F-2"),   # another customer's
+        cn("K-2", "-10", 3, party="1", applies_to="F-3"),   # another control account
+        cn("K-3", "-10", 3, party="1", applies_to="NOPE"),  # unknown
+        cn("K-4", "-10", 3, party="1", applies_to="P-4"),   # not an invoice
+    ]).match(["F-4", "P-4"])
+    ledger = ledger.post(cn("K-5", "-10", 4, party="1", applies_to="F-4"))  # settled
+    plan = propose(ledger)
+    assert plan.proposals == ()
+    assert plan.unmatched == ()  # credit notes are listed only when named
+    named = propose(ledger, payments=["K-1", "K-2", "K-3", "K-4", "K-5"])
+    assert named.unmatched == ("K-1", "K-2", "K-3", "K-4", "K-5")
+    # an ignored link leaves the entry to the other strategies, as if it had none
+    text = ledger.post(cn("K-6", "-10", 5, party="1", applies_to="F-2", text="Kreditnota 1001"))
+    (proposal,) = propose(text).proposals
+    assert (proposal.payment_id, proposal.rule, proposal.entry_ids) == (
+        "K-6", Strategy.DOCUMENT, ("F-1",))
+
+
+def test_a_payment_linked_to_its_invoice_is_placed_by_the_link() -> None:
+    """A payment's applies_to is used like a credit note's, before KID and balance."""
+    ledger = Ledger("NOK").post_many([
+        inv("F-1", "100", 1, reference="100010010013"),
+        inv("F-2", "100", 2),
+        pay("P-1", "-100", 5, reference="100010010013", applies_to="F-2"),
+    ])
+    (proposal,) = propose(ledger).proposals
+    assert (proposal.rule, proposal.entry_ids) == (Strategy.LINK, ("F-2",))
+    assert proposal.evidence == "payment P-1 applies to F-2"
+
+
+def test_a_linked_credit_note_and_a_payment_share_the_invoice() -> None:
+    """The credit note takes its share by the link; the payment for the rest joins its match."""
+    ledger = Ledger("NOK", post_against_post=PostAgainstPost.REFUSE).post_many([
+        inv("F-1", "100", 1, reference="100010010013"),
+        pay("P-1", "-70", 5, reference="100010010013"),
+        cn("K-1", "-30", 6, applies_to="F-1"),
+    ])
+    plan = propose(ledger)
+    assert [(p.payment_id, p.rule, p.joins) for p in plan.proposals] == [
+        ("P-1", Strategy.KID, "K-1"), ("K-1", Strategy.LINK, None),
+    ]
+    match = apply(ledger, plan).match_of("F-1")
+    assert match is not None
+    assert match.is_closed

@@ -85,6 +85,13 @@ def test_camt_and_a_parties_map(
                        "--parties", str(parties), "--out", str(tmp_path / "new.json"))
     assert code == 0
     assert "matched in full        2" in out
+    # the bank's identity is in the written file as fields, never folded into the text
+    written = json.loads((tmp_path / "new.json").read_text(encoding="utf-8"))
+    payments = [e["entry"] for e in written["events"]
+                if e["type"] == "entry_posted" and e["entry"]["kind"] == "payment"]
+    assert payments
+    assert all("[konto" not in p["text"] and p["document_no"] is None for p in payments)
+    assert any(p.get("payer_account") for p in payments)
 
 
 @pytest.mark.parametrize(

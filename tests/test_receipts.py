@@ -60,8 +60,8 @@ def test_a_mapping_places_what_no_invoice_identifies(ledger: Ledger) -> None:
     ]
     plan = plan_receipts(ledger, receipts, parties={"12345678903": "10003", "55555555": "10004"})
     assert not plan.unresolved
-    assert [(e.party, e.account, e.text) for e in plan.entries] == [
-        ("10003", "1500", "Husleie [konto 12345678903]"), ("10004", "1500", ""),
+    assert [(e.party, e.account, e.text, e.payer_account) for e in plan.entries] == [
+        ("10003", "1500", "Husleie", "12345678903"), ("10004", "1500", "", None),
     ]
 
 
@@ -407,6 +407,63 @@ def test_candidates_by_amount_and_by_payer_account_seen_before(ledger: Ledger) -
     ]
     assert [c.entry_id for c in second.candidates] == ["F-3"]
     assert plan.entries == ()
+
+
+def test_a_payment_keeps_the_banks_identity_in_its_own_fields(ledger: Ledger) -> None:
+    """End-to-end id and payer account are fields; no document number, the payer's text only."""
+    plan = plan_receipts(ledger, [
+        receipt("E1/T1", "1250.00", kid="1234500009877", end_to_end_id="E2E-7",
+                payer_account="NO9386011117947", text="Faktura 1"),
+        receipt("E2/T2", "599.00", kid="000149012", end_to_end_id="NOTPROVIDED",
+                payer_name="Kari Nordmann"),
+    ])
+    first, second = plan.entries
+    assert (first.end_to_end_id, first.payer_account, first.document_no, first.text) == (
+        "E2E-7", "NO9386011117947", None, "Faktura 1")
+    assert (second.end_to_end_id, second.payer_account, second.document_no, second.text) == (
+        None, None, None, "Kari Nordmann")
+    assert "konto" not in first.text
+    # blank fields from a bank are no fields: the money is still posted
+    (blank,) = plan_receipts(ledger, [
+        receipt("E3/T3", "100.00", kid="1234500009877", end_to_end_id="", payer_account="  "),
+    ]).entries
+    assert (blank.end_to_end_id, blank.payer_account) == (None, None)
+
+
+def test_a_reversal_finds_a_payment_by_its_end_to_end_field_not_its_document_no(
+    ledger: Ledger,
+) -> None:
+    """A payment posted by hand with end_to_end_id is found; a document number is not an id."""
+    ledger = ledger.post_many([
+        Entry.payment("P-1", party="10001", amount=nok("-1250"), posted=date(2025, 1, 15),
+                      end_to_end_id="E2E-9"),
+        Entry.payment("P-2", party="10002", amount=nok("-600"), posted=date(2025, 1, 15),
+                      document_no="E2E-8"),
+    ])
+    plan = plan_receipts(ledger, [
+        receipt("R/1", "-1250.00", reversal=True, end_to_end_id="E2E-9"),
+        receipt("R/2", "-600.00", reversal=True, end_to_end_id="E2E-8"),
+    ])
+    (proposal,) = plan.reversals
+    assert (proposal.entry_id, proposal.evidence) == ("P-1", Evidence.END_TO_END_ID)
+    (left,) = plan.unresolved
+    assert left.code is Reason.REVERSAL_NOT_FOUND
+
+
+def test_the_payer_account_index_reads_the_field_not_the_text(ledger: Ledger) -> None:
+    """Only payer_account makes an account known; '[konto ...]' in a text is just text."""
+    ledger = ledger.post_many([
+        Entry.payment("P-1", party="10002", amount=nok("-1"), posted=date(2025, 1, 10),
+                      payer_account="15030000001"),
+        Entry.payment("P-2", party="10001", amount=nok("-1"), posted=date(2025, 1, 10),
+                      text="Husleie [konto 15030000002]"),
+    ])
+    plan = plan_receipts(ledger, [receipt("E/2", "77.00", payer_account="15030000001"),
+                                  receipt("E/3", "77.00", payer_account="15030000002")])
+    first, second = plan.unresolved
+    assert [(c.party, c.evidence) for c in first.candidates] == [
+        ("10002", Evidence.PAYER_ACCOUNT)]
+    assert second.candidates == ()
 
 
 def test_bad_input_is_refused_and_changes_nothing(ledger: Ledger) -> None:

@@ -11,6 +11,9 @@ matches, so a clerk can review, filter or reject proposals first.
 ==============  ==========================================================
 strategy        finds
 ==============  ==========================================================
+``link``        the open invoice the entry's ``applies_to`` names, on the
+                same sub-account (tried first whenever ``link``, ``kid``
+                or ``document`` is asked for)
 ``kid``         open invoices whose reference equals the payment's KID
 ``document``    open invoices whose document number stands in the
                 payment's text as a whole word
@@ -21,9 +24,14 @@ strategy        finds
 ==============  ==========================================================
 
 A **credit note** that names its invoice is placed like a payment, before
-the payments: by ``kid`` (its reference is the invoice's KID) or by
+the payments: first by its explicit link (``applies_to``, see
+:attr:`~reskontro.Entry.applies_to`), then by ``kid`` (its reference is the invoice's KID) or by
 ``document`` (the invoice's document number stands in its text or its
-reference). A credit note is never spread by ``balance`` or ``amount``. An
+reference). A link to an entry that is not an open invoice of the same
+sub-account (another customer's, a settled one, an unknown id) is ignored:
+it makes no proposal, and the other strategies see the entry as if it had
+no link. A payment's ``applies_to`` is used the same way. A credit note is
+never spread by ``balance`` or ``amount``. An
 invoice already in a match with a credit note (or part paid) stays eligible:
 a payment joins that match, and ``balance`` keeps the oldest-due-first order,
 so when the oldest open invoice is in a match the payment joins that match
@@ -95,6 +103,8 @@ __all__ = ["MatchPlan", "Proposal", "Strategy", "apply", "propose"]
 class Strategy(enum.StrEnum):
     """The automatic-matching strategies, named by their value too (``"kid"``)."""
 
+    #: The entry's explicit link, :attr:`~reskontro.Entry.applies_to`.
+    LINK = "link"
     KID = "kid"
     DOCUMENT = "document"
     BALANCE = "balance"
@@ -112,7 +122,14 @@ _DEFAULT: Final = (Strategy.KID, Strategy.DOCUMENT, Strategy.BALANCE)
 #: The kinds placed against invoices: payments, and credit notes that name their invoice.
 _SOURCE_KINDS: Final = frozenset({EntryKind.PAYMENT, EntryKind.CREDIT_NOTE})
 #: The strategies a credit note is placed by: it must name its invoice.
-_NAMING: Final = frozenset({Strategy.KID, Strategy.DOCUMENT})
+_NAMING: Final = frozenset({Strategy.LINK, Strategy.KID, Strategy.DOCUMENT})
+
+
+def _with_link(order: Sequence[Strategy]) -> list[Strategy]:
+    """The explicit link first, whenever any strategy that names an invoice is asked for."""
+    if not any(s in _NAMING for s in order):
+        return list(order)
+    return [Strategy.LINK, *(s for s in order if s is not Strategy.LINK)]
 
 
 @final
@@ -181,7 +198,7 @@ def _strategies(values: Iterable[Strategy | str]) -> tuple[Strategy, ...]:
             chosen.append(Strategy(value))
         except ValueError:
             raise InvalidQueryError(
-                f"unknown strategy {value!r}: use kid, document, balance or amount",
+                f"unknown strategy {value!r}: use link, kid, document, balance or amount",
                 field="strategies", value=value,
             ) from None
     return tuple(chosen)
@@ -249,8 +266,10 @@ def _propose(
         group.sort(key=lambda t: t.order)
     by_kid: dict[tuple[SubAccount, str], list[_Target]] = {}
     by_amount: dict[tuple[SubAccount, Decimal], list[_Target]] = {}
+    by_entry: dict[str, _Target] = {}
     for sub, group in targets.items():
         for target in group:
+            by_entry[target.entry.id] = target
             if target.entry.reference:
                 by_kid.setdefault((sub, target.entry.reference), []).append(target)
             by_amount.setdefault((sub, target.left), []).append(target)
@@ -263,14 +282,17 @@ def _propose(
     # balance method.
     notes = [i for i in waiting if i.entry.kind is EntryKind.CREDIT_NOTE]
     paying = [i for i in waiting if i.entry.kind is not EntryKind.CREDIT_NOTE]
-    for phase, strategies in ((notes, [s for s in order if s in _NAMING]), (paying, order)):
+    linked = _with_link(order)
+    for phase, strategies in ((notes, [s for s in linked if s in _NAMING]), (paying, linked)):
         for strategy in strategies:
             still: list[Item] = []
             for item in phase:
                 payment = item.entry
                 amount = abs(item.remaining.amount)
                 group = targets.get(payment.sub_account, [])
-                chosen, evidence = _find(strategy, payment, amount, group, by_kid, by_amount)
+                chosen, evidence = _find(
+                    strategy, payment, amount, group, by_kid, by_amount, by_entry
+                )
                 proposal = (
                     _consume(strategy, payment, amount, chosen, evidence) if chosen else None
                 )
@@ -304,8 +326,15 @@ def _find(
     group: list[_Target],
     by_kid: dict[tuple[SubAccount, str], list[_Target]],
     by_amount: dict[tuple[SubAccount, Decimal], list[_Target]],
+    by_entry: dict[str, _Target],
 ) -> tuple[list[_Target], str]:
     sub = payment.sub_account
+    if strategy is Strategy.LINK:
+        target = by_entry.get(payment.applies_to) if payment.applies_to else None
+        if target is None or target.entry.sub_account != sub:
+            return [], ""  # no open invoice of this sub-account: the link is ignored
+        found = _usable([target], payment)
+        return found, f"{payment.kind.label} {payment.id} applies to {target.entry.id}"
     if strategy is Strategy.KID:
         if not payment.reference:
             return [], ""

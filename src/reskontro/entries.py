@@ -62,12 +62,18 @@ from typing import Any, Final, NamedTuple, TypedDict, Unpack, final
 import attrs
 
 from reskontro.currency import check_currency, quantum
-from reskontro.exceptions import InvalidEntryError, ReskontroError, WrongSignError
+from reskontro.exceptions import (
+    InvalidEntryError,
+    ReskontroError,
+    WrongSignError,
+    shorten,
+)
 from reskontro.money import CONTEXT, Money, parse_amount
-from reskontro.rates import RateTable
+from reskontro.rates import RateTable, parse_rate
 
 __all__ = [
     "DEFAULT_ACCOUNTS",
+    "MAX_LINK_LENGTH",
     "CommonOptions",
     "Entry",
     "EntryKind",
@@ -219,6 +225,9 @@ class CommonOptions(TypedDict, total=False):
     disputed: bool
     factored: bool
     excluded_from_collection: bool
+    end_to_end_id: str | None
+    payer_account: str | None
+    applies_to: str | None
 
 
 class EntryOptions(CommonOptions, total=False):
@@ -240,6 +249,47 @@ class EntryOptions(CommonOptions, total=False):
     local_currency: str
     #: The item an unrealized exchange difference adjusts.
     revalues: str
+
+
+#: The most characters of ``end_to_end_id``, ``payer_account`` and ``applies_to``
+#: (ISO 20022's longest common text type, Max140Text; an end-to-end id is at
+#: most 35 and an IBAN 34).
+MAX_LINK_LENGTH: Final = 140
+
+#: The optional identity and link fields, checked together.
+_LINK_FIELDS: Final = ("end_to_end_id", "payer_account", "applies_to")
+
+
+def _check_link(entry_id: str, name: str, value: object) -> None:
+    """An optional identity or link field: None, or a non-blank string of bounded length."""
+    if value is None:
+        return
+    if type(value) is not str or not value.strip() or len(value) > MAX_LINK_LENGTH:
+        need = (
+            f"at most {MAX_LINK_LENGTH} characters" if type(value) is str and value.strip()
+            else "a non-blank string or None"
+        )
+        raise InvalidEntryError(
+            f"entry {entry_id!r}: {name} must be {need}, got {shorten(value)}",
+            entry_id=entry_id, field=name, value=value,
+        )
+    if name == "applies_to" and value == entry_id:
+        raise InvalidEntryError(
+            f"entry {entry_id!r}: applies_to names the entry itself; it links to another "
+            f"entry (the invoice a credit note or payment is meant for)",
+            entry_id=entry_id, field=name, value=value,
+        )
+
+
+def _check_rate(entry_id: object, rate: object) -> Decimal:
+    """A rate of an entry: a positive Decimal within reskontro.rates' limits."""
+    ident = entry_id if isinstance(entry_id, str) else None
+    if not (isinstance(rate, Decimal) and rate.is_finite() and rate > 0):
+        raise InvalidEntryError(
+            f"entry {entry_id!r}: rate must be a positive Decimal, got {shorten(rate)}",
+            entry_id=ident, field="rate", value=rate,
+        )
+    return parse_rate(rate, entry_id=ident)
 
 
 def _check_text(entry_id: Any, name: str, value: object, *, optional: bool) -> None:
@@ -315,6 +365,20 @@ class Entry:
             the opposite sign, so the sign rule is inverted for it.
         revalues: for an unrealized exchange difference (and only for one),
             the id of the open item whose local value it adjusts.
+        end_to_end_id: the payer's end-to-end id of a bank payment, as the
+            bank reported it (camt.054 ``EndToEndId``), if any.
+        payer_account: the account the money came from or went to, as the
+            bank reported it, if any.
+        applies_to: the id of the entry (an invoice) a credit note or payment
+            is meant for. A link, not a match: automatic matching proposes
+            the two together first, and nothing is settled until a match is
+            applied. Never the entry's own id.
+
+    Every text of ``end_to_end_id``, ``payer_account`` and ``applies_to`` is
+    non-blank and at most :data:`MAX_LINK_LENGTH` characters; ``rate`` lies
+    within the limits of :func:`reskontro.rates.parse_rate`. The plain
+    constructor and ``attrs.evolve`` check every field as the named
+    constructors do.
 
     >>> from datetime import date
     >>> Entry(id="J-1", side=Side.RECEIVABLE, party="10001", account="1500",
@@ -336,6 +400,17 @@ class Entry:
     Traceback (most recent call last):
     ...
     reskontro.exceptions.InvalidEntryError: entry 'F-2': rate=11.50 cannot book 100.00 EUR ...
+
+    A bank payment keeps the bank's identity in fields of its own, and a
+    credit note can name the invoice it is meant for:
+
+    >>> p = Entry.payment("P-7", party="1", amount=Money("-100", "NOK"), posted=date(2026, 1, 9),
+    ...                   end_to_end_id="E2E-7", payer_account="15038812345")
+    >>> p.end_to_end_id, p.payer_account, p.document_no
+    ('E2E-7', '15038812345', None)
+    >>> Entry.credit_note("K-1", party="1", amount=Money("-20", "NOK"), posted=date(2026, 1, 9),
+    ...                   applies_to="F-1").applies_to
+    'F-1'
 
     An entry keeps its amounts as decimals with their currency codes rather
     than as :class:`Money` objects: a ledger of a million entries then holds a
@@ -370,6 +445,9 @@ class Entry:
     reverses: str | None = None
     rate: Decimal | None = None
     revalues: str | None = None
+    end_to_end_id: str | None = None
+    payer_account: str | None = None
+    applies_to: str | None = None
     sub_account: SubAccount = attrs.field(init=False, eq=False, hash=False)
 
     def __init__(
@@ -394,6 +472,9 @@ class Entry:
         reverses: str | None = None,
         rate: Decimal | None = None,
         revalues: str | None = None,
+        end_to_end_id: str | None = None,
+        payer_account: str | None = None,
+        applies_to: str | None = None,
         currency: str | None = None,
         value: Decimal | None = None,
         local_currency: str | None = None,
@@ -401,6 +482,18 @@ class Entry:
     ) -> None:
         if amount is None:
             amount = _raw_money(id, "amount", value, currency)
+        if (
+            local_currency is not None
+            and type(amount_local) is Money
+            and amount_local.currency != local_currency
+        ):
+            # attrs.evolve(entry, amount_local=...) passes the entry's local currency along
+            raise InvalidEntryError(
+                f"entry {id!r}: amount_local {amount_local} is not in the local currency "
+                f"{str(local_currency)[:8]}; give local_currency= too to change it",
+                entry_id=id if isinstance(id, str) else None, field="amount_local",
+                value=amount_local,
+            )
         if rate is not None or (local_currency is not None and value_local is None):
             # booking with a rate, or checking a rate against the local amount
             # (the stored form, as attrs.evolve passes it, is taken as it is)
@@ -435,6 +528,9 @@ class Entry:
         _SET_REVERSES(self, reverses)
         _SET_RATE(self, rate)
         _SET_REVALUES(self, revalues)
+        _SET_END_TO_END(self, end_to_end_id)
+        _SET_PAYER_ACCOUNT(self, payer_account)
+        _SET_APPLIES_TO(self, applies_to)
         self._validate()
 
     @property
@@ -466,13 +562,19 @@ class Entry:
             and (self.reference is None or type(self.reference) is str)
             and (self.reverses is None or type(self.reverses) is str)
             and (self.revalues is None) is (self.kind not in _UNREALIZED_KINDS)
-            and (self.rate is None or (type(self.rate) is Decimal and self.rate > 0))
             and type(self.text) is str
             and type(self.disputed) is bool
             and type(self.factored) is bool
             and type(self.excluded_from_collection) is bool
         ):
             self._check_fields()
+        if not (
+            self.end_to_end_id is None and self.payer_account is None and self.applies_to is None
+        ):
+            for name in _LINK_FIELDS:
+                _check_link(self.id, name, getattr(self, name))
+        if self.rate is not None:
+            self._check_rate()
         if self.due is not None and self.due < self.document_date:
             raise InvalidEntryError(
                 f"entry {self.id!r}: due date {self.due} is before the document date "
@@ -528,13 +630,6 @@ class Entry:
                 f"revalues={self.revalues!r})",
                 entry_id=entry_id, field="revalues", value=self.revalues,
             )
-        if self.rate is not None and not (
-            isinstance(self.rate, Decimal) and self.rate.is_finite() and self.rate > 0
-        ):
-            raise InvalidEntryError(
-                f"entry {entry_id!r}: rate must be a positive Decimal, got {self.rate!r}",
-                entry_id=entry_id, field="rate", value=self.rate,
-            )
         if self.text is None:
             _set(self, "text", "")
         _check_text(entry_id, "text", self.text, optional=not self.text)
@@ -545,6 +640,28 @@ class Entry:
                     entry_id=entry_id,
                     field=name,
                     value=getattr(self, name),
+                )
+
+    def _check_rate(self) -> None:
+        """The rate within its limits, and in agreement with the two amounts."""
+        rate = _check_rate(self.id, self.rate)
+        if self.currency == self.local_currency:
+            if rate != 1:
+                raise InvalidEntryError(
+                    f"entry {self.id!r}: rate={rate} on an amount {self.amount} already in the "
+                    f"local currency (its rate is 1)",
+                    entry_id=self.id, field="rate", value=rate,
+                )
+            return
+        if self.value:
+            exact = CONTEXT.multiply(self.value, rate)
+            unit = quantum(self.local_currency)
+            if abs(CONTEXT.subtract(exact, self.value_local)) > unit / 2:
+                expected = exact.quantize(unit, rounding=ROUND_HALF_EVEN, context=CONTEXT)
+                raise InvalidEntryError(
+                    f"entry {self.id!r}: amount_local {self.amount_local} does not agree with "
+                    f"{self.amount} at rate {rate} ({expected} {self.local_currency})",
+                    entry_id=self.id, field="amount_local", value=self.amount_local,
                 )
 
     def _check_amounts(self) -> None:
@@ -622,8 +739,11 @@ class Entry:
             parts.append(f"reverses={self.reverses!r}")
         if self.rate is not None:
             parts.append(f"rate={self.rate!r}")
-        if self.revalues is not None:
-            parts.append(f"revalues={self.revalues!r}")
+        parts.extend(
+            f"{name}={getattr(self, name)!r}"
+            for name in ("revalues", *_LINK_FIELDS)
+            if getattr(self, name) is not None
+        )
         return f"Entry({', '.join(parts)})"
 
     @property
@@ -721,7 +841,7 @@ class Entry:
                 amount_local = rates.to_local(amount, posted)
         elif rate is not None or local_currency is not None:
             if rate is not None:
-                rate = parse_amount(rate, field="rate", entry_id=id)
+                rate = _check_rate(id, parse_amount(rate, field="rate", entry_id=id))
             amount_local = _booked_local(id, amount, amount_local, rate, local_currency)
         _set_amounts(entry, amount, amount_local or amount)
         _SET_RATE(entry, rate)
@@ -736,6 +856,9 @@ class Entry:
         _SET_EXCLUDED(entry, get("excluded_from_collection", False))
         _SET_REVERSES(entry, None)
         _SET_REVALUES(entry, get("revalues"))
+        _SET_END_TO_END(entry, get("end_to_end_id"))
+        _SET_PAYER_ACCOUNT(entry, get("payer_account"))
+        _SET_APPLIES_TO(entry, get("applies_to"))
         entry._validate()
         return entry
 
@@ -984,6 +1107,9 @@ class Entry:
             reverses=self.id,
             rate=self.rate,
             revalues=self.revalues,
+            end_to_end_id=self.end_to_end_id,
+            payer_account=self.payer_account,
+            applies_to=self.applies_to,
         )
 
 
@@ -1060,13 +1186,8 @@ def _booked_local(
                 f"currency {local_currency}",
                 entry_id=ident, field="amount_local", value=amount_local,
             )
-    if rate is not None and not (
-        isinstance(rate, Decimal) and rate.is_finite() and rate > 0
-    ):
-        raise InvalidEntryError(
-            f"entry {entry_id!r}: rate must be a positive Decimal, got {rate!r}",
-            entry_id=ident, field="rate", value=rate,
-        )
+    if rate is not None:
+        rate = _check_rate(entry_id, rate)
     local = amount_local.currency if amount_local is not None else local_currency
     if local is None:
         # rate= alone: without a local currency the amount could only stay in its own
@@ -1131,6 +1252,9 @@ _SET_EXCLUDED = _slot_setter("excluded_from_collection")
 _SET_REVERSES = _slot_setter("reverses")
 _SET_RATE = _slot_setter("rate")
 _SET_REVALUES = _slot_setter("revalues")
+_SET_END_TO_END = _slot_setter("end_to_end_id")
+_SET_PAYER_ACCOUNT = _slot_setter("payer_account")
+_SET_APPLIES_TO = _slot_setter("applies_to")
 
 #: Unrealized exchange differences (revaluation entries and their reversals).
 _UNREALIZED_KINDS: Final = frozenset({EntryKind.FX_UNREALIZED_GAIN, EntryKind.FX_UNREALIZED_LOSS})

@@ -237,6 +237,7 @@ class ItemList(Tabular, Sequence[Item]):
         Column("currency"), Column("amount", "amount"), Column("amount_local", "amount"),
         Column("remaining", "amount"), Column("remaining_local", "amount"),
         Column("is_open", "bool"), Column("match_id"), Column("reference"), Column("text"),
+        Column("end_to_end_id"), Column("payer_account"), Column("applies_to"),
     )
 
     def __init__(self, items: Iterable[Item], local_currency: str) -> None:
@@ -334,6 +335,9 @@ class ItemList(Tabular, Sequence[Item]):
                 "match_id": item.match_id,
                 "reference": item.entry.reference,
                 "text": item.entry.text,
+                "end_to_end_id": item.entry.end_to_end_id,
+                "payer_account": item.entry.payer_account,
+                "applies_to": item.entry.applies_to,
             }
             for item in self._items
         ]

@@ -63,7 +63,6 @@ posted again. Nothing is posted until the caller applies the plan
 from __future__ import annotations
 
 import enum
-import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -103,8 +102,6 @@ BOOKED: Final = "BOOK"
 MAX_CANDIDATES: Final = 10
 #: The end-to-end id a payer's bank writes when there is none.
 _NO_END_TO_END: Final = frozenset({"NOTPROVIDED", "NOT PROVIDED"})
-#: The tail that keeps the payer's account in a payment entry's text.
-_ACCOUNT_TAIL: Final = re.compile(r" ?\[konto ([^\]]+)\]$")
 
 
 @final
@@ -475,8 +472,10 @@ def plan_receipts(
     Returns:
         A :class:`ReceiptPlan`. Entries are dated on the booking date, carry
         the KID (or the payer's other reference) as their reference, the
-        end-to-end id as document number and the payer's text with the
-        payer's account as ``[konto ...]``, and sit on the customer ledger,
+        end-to-end id and the payer's account in their own fields
+        (:attr:`Entry.end_to_end_id`, :attr:`Entry.payer_account`), the
+        payer's text (or name) as text and no document number, and sit on
+        the customer ledger,
         on the invoice's control account when an invoice identified them
         (else the default 1500).
 
@@ -541,14 +540,13 @@ class _History:
     def add_payment(self, entry: Entry) -> None:
         if entry.id.startswith(self.prefix) and "/" in entry.id:
             self.by_bank_ref.setdefault(entry.id.rsplit("/", 1)[1], []).append(entry)
-        if entry.document_no:
-            self.by_end_to_end.setdefault(entry.document_no, []).append(entry)
+        if entry.end_to_end_id:
+            self.by_end_to_end.setdefault(entry.end_to_end_id, []).append(entry)
         if entry.reference:
             key = (entry.reference, entry.currency, abs(entry.value))
             self.by_kid_amount.setdefault(key, []).append(entry)
-        found = _ACCOUNT_TAIL.search(entry.text)
-        if found:
-            seen = self.payers.setdefault(found.group(1), [])
+        if entry.payer_account:
+            seen = self.payers.setdefault(entry.payer_account, [])
             if entry.party not in seen:
                 seen.append(entry.party)
 
@@ -823,9 +821,8 @@ class _Planner:
             table = RateTable(self.local, [(receipt.currency, receipt.booked, rate)])
             local = {"amount_local": table.to_local(amount, receipt.booked), "rate": rate}
         text = receipt.text or receipt.payer_name or ""
-        if receipt.payer_account:
-            text = f"{text} [konto {receipt.payer_account}]".lstrip()
-        end_to_end = receipt.end_to_end_id
+        # a blank field is no field: the entry keeps None rather than refusing the money
+        end_to_end = _given(receipt.end_to_end_id)
         if end_to_end and end_to_end.upper() in _NO_END_TO_END:
             end_to_end = None
         try:
@@ -836,7 +833,8 @@ class _Planner:
                 amount=amount,
                 posted=receipt.booked,
                 reference=kid or receipt.payment_reference,
-                document_no=end_to_end,
+                end_to_end_id=end_to_end,
+                payer_account=_given(receipt.payer_account),
                 text=text,
                 **local,  # type: ignore[arg-type]
             )
@@ -924,6 +922,11 @@ class _Planner:
             "bank reference, end-to-end id, or KID and amount): never posted as a payment",
             near,
         )
+
+
+def _given(value: str | None) -> str | None:
+    """A bank's text field, or None when it is empty or blank."""
+    return value if value and value.strip() else None
 
 
 def _differs(payment: Entry, undone: set[str]) -> str:

@@ -127,6 +127,14 @@ def entry_to_dict(entry: Entry) -> dict[str, Any]:
         data["rate"] = str(entry.rate)
     if entry.revalues is not None:
         data["revalues"] = entry.revalues
+    # optional keys of version 1, written only when set (like rate and
+    # revalues): a file without them reads as before, the fields None
+    if entry.end_to_end_id is not None:
+        data["end_to_end_id"] = entry.end_to_end_id
+    if entry.payer_account is not None:
+        data["payer_account"] = entry.payer_account
+    if entry.applies_to is not None:
+        data["applies_to"] = entry.applies_to
     return data
 
 
@@ -236,6 +244,9 @@ def entry_from_dict(data: Mapping[str, Any], *, path: str = "entry") -> Entry:
             excluded_from_collection=bool(r.get("excluded_from_collection", bool, optional=True)),
             reverses=r.get("reverses", str, optional=True),
             revalues=r.get("revalues", str, optional=True),
+            end_to_end_id=r.get("end_to_end_id", str, optional=True),
+            payer_account=r.get("payer_account", str, optional=True),
+            applies_to=r.get("applies_to", str, optional=True),
             rate=_rate(r),
         ),
         path,
