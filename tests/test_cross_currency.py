@@ -20,7 +20,7 @@ from reskontro import (
 )
 from reskontro.rates import RateTable
 from reskontro.serialization import event_from_dict, event_to_dict
-from reskontro.settlement import dissolve_settled, fx_report, plan_settlement
+from reskontro.settlement import fx_report, plan_settlement
 from reskontro.testing import check_invariants
 
 
@@ -151,7 +151,7 @@ def test_dissolving_restores_both_sides() -> None:
         ["F-1", "P-1"], match_id="K-1", rates=RATES
     )
     settled = plan_settlement(ledger, "K-1", on=PAID).apply(ledger)
-    undone = dissolve_settled(settled, "K-1", on=PAID_AGAIN)
+    undone = settled.dissolve("K-1", on=PAID_AGAIN)
     assert [(i.id, i.remaining, i.remaining_local) for i in undone.open_items()] == [
         ("F-1", eur("1000"), nok("11000")), ("P-1", nok("-4600"), nok("-4600")),
     ]

@@ -151,6 +151,7 @@ def values(ledger: Ledger) -> Iterator[object]:
     yield ledger.get_match("K-1")
     yield ledger.match_rows()
     yield ledger.match_rows()[0]
+    yield ledger.derived_entries("K-1")
     yield Allocation("P-1", "F-1", nok("100"))
     yield LedgerOptions(post_against_post=PostAgainstPost.OFF, auto_close_zero=True)
     yield Ledger("NOK")

@@ -14,7 +14,6 @@ from reskontro.rates import RateTable
 from reskontro.settlement import (
     FxAccounts,
     GlPosting,
-    dissolve_settled,
     fx_entries,
     fx_report,
     plan_revaluation,
@@ -227,7 +226,7 @@ def test_dissolving_keeps_the_revaluation_and_undoes_the_settlement() -> None:
         Entry.payment("P-1", party="9", amount=eur("-400"), rates=RATES, posted=FIRST_PAID)
     ).match(["F-1", "P-1"], match_id="K-1")
     settled = plan_settlement(ledger, "K-1", on=FIRST_PAID).apply(ledger)
-    undone = dissolve_settled(settled, "K-1", on=date(2027, 2, 1))
+    undone = settled.dissolve("K-1", on=date(2027, 2, 1))
     assert [(i.id, i.remaining_local) for i in undone.open_items()] == [
         ("F-1", nok("11000")), ("F-1-U20261231", nok("200")), ("P-1", nok("-4600")),
     ]

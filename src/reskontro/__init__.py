@@ -107,6 +107,7 @@ from reskontro.ledger import Ledger, LedgerOptions
 from reskontro.matching import (
     Allocation,
     ClosePolicy,
+    DerivedEntries,
     Match,
     MatchRow,
     MatchRowList,
@@ -136,6 +137,7 @@ __all__ = [
     "CrossCurrencyMatchError",
     "CurrencyMismatchError",
     "DebtorKind",
+    "DerivedEntries",
     "DueDateChanged",
     "DunningPlan",
     "DunningPolicy",

@@ -81,10 +81,12 @@ from reskontro.items import Balance, BalanceList, Item, ItemList, Status, SubAcc
 from reskontro.matching import (
     Allocation,
     ClosePolicy,
+    DerivedEntries,
     Match,
     MatchRow,
     MatchRowList,
     PostAgainstPost,
+    is_derived,
     settle,
 )
 from reskontro.money import CONTEXT, Money, parse_amount
@@ -93,6 +95,11 @@ from reskontro.rates import RateTable
 __all__ = ["Ledger", "LedgerOptions"]
 
 _ZERO: Final = Decimal(0)
+_FX_KINDS: Final = frozenset({
+    EntryKind.FX_GAIN, EntryKind.FX_LOSS, EntryKind.FX_UNREALIZED_GAIN,
+    EntryKind.FX_UNREALIZED_LOSS,
+})
+_ADJUSTMENTS: Final = frozenset({EntryKind.DISCOUNT, EntryKind.TOLERANCE})
 
 
 @final
@@ -886,12 +893,27 @@ class Ledger:
         """Remove one entry from its match (fjern fra kobling), dated *on*.
 
         The rest of the match is re-allocated; items it had closed reopen.
-        Removing the last member ends the match.
+        Removing the last member ends the match. What the application had
+        booked is undone on *on* (see docs/foreign-currency.md, "Undo"):
+
+        * the match's discounts and tolerances are reversed (they were granted
+          on the match as it was; plan them again if the rest still earns them);
+        * the entry's revaluations leave with it, and the settled share of its
+          unrealized difference that a settlement had reversed is reversed back;
+        * a settled foreign-currency match is trued up again (new exchange
+          difference entries, normally the reverse of what the entry realized);
+        * the entry, once open, carries its foreign remaining at its latest
+          revaluation rate.
+
+        No rates are needed: everything follows from the entries' own rates.
 
         Raises:
             EntryNotFoundError: no such entry.
             NotMatchedError: the entry is in no match.
             MatchDateError: *on* is before the match's last application date.
+            MatchError: the entry is one the application booked (an exchange
+                difference, a discount or a tolerance) or a revaluation of a
+                member; it leaves only when the match is undone.
 
         >>> from datetime import date
         >>> nok = lambda a: Money(a, "NOK")
@@ -908,18 +930,93 @@ class Ledger:
         reskontro.exceptions.MatchDateError: removing 'P-1' from match 'M1': dated 2026-01-08, ...
         """
         state = self._state()
-        state.entry(entry_id)
+        entry = state.entry(entry_id)
         match_id = state.match_of.get(entry_id)
         if match_id is None:
             raise NotMatchedError(
                 f"entry {entry_id!r} is in no match", entry_id=entry_id, field="entry_id",
                 value=entry_id,
             )
-        return self._commit([EntryUnmatched(match_id=match_id, entry_id=entry_id, on=on)])
+        ms = state.matches[match_id]
+        others = [state.entries[i] for i in ms.members if i != entry_id]
+        if _documents(others) and self._booked_by_match(state, entry, ms):
+            raise MatchError(
+                f"entry {entry_id!r} ({entry.kind.label}) was booked by match {match_id!r} "
+                f"and leaves it only when the match is undone: remove the entries it "
+                f"settles, or dissolve the match", entry_id=entry_id, field="entry_id",
+                value=entry_id,
+            )
+        settled = bool(_documents(others)) and any(
+            e.kind in _FX_KINDS and (is_derived(e) or e.revalues in ms.members) for e in others
+        )
+        events: list[Event] = [EntryUnmatched(match_id=match_id, entry_id=entry_id, on=on)]
+        undone: list[Entry] = []
+        for other in others:
+            if other.kind in _FX_KINDS and other.revalues == entry_id and other.rate is not None:
+                # a revaluation of the entry follows it out of the match
+                events.append(EntryUnmatched(match_id=match_id, entry_id=other.id, on=on))
+            elif self._live_derived(state, other) and (
+                other.kind in _ADJUSTMENTS or other.revalues == entry_id
+            ):
+                events.append(EntryUnmatched(match_id=match_id, entry_id=other.id, on=on))
+                undone.append(other)
+        events.extend(self._reversals(undone, on))
+        result = self._commit(events)
+        from reskontro import settlement
+
+        result = settlement._reopen(result, (entry_id,), on=on, match_id=match_id)
+        if settled:
+            result = settlement._true_up(result, match_id, on=on)
+        return result
+
+    @staticmethod
+    def _live_derived(state: State, entry: Entry) -> bool:
+        """Booked by an application, and neither a reversal nor reversed yet."""
+        return (
+            is_derived(entry) and entry.reverses is None and entry.id not in state.reversed_by
+        )
+
+    def _removable(self, entry_id: str) -> bool:
+        """Whether :meth:`remove_from_match` would take *entry_id* out (it is in a match)."""
+        state = self._state()
+        ms = state.matches[state.match_of[entry_id]]
+        others = [state.entries[i] for i in ms.members if i != entry_id]
+        return not _documents(others) or not self._booked_by_match(
+            state, state.entries[entry_id], ms
+        )
+
+    def _booked_by_match(self, state: State, entry: Entry, ms: MatchState) -> bool:
+        """A live derived entry, or a revaluation of a member of *ms* (pulled in by settlement)."""
+        if self._live_derived(state, entry):
+            return True
+        return (
+            entry.kind in _FX_KINDS and entry.rate is not None and entry.revalues in ms.members
+        )
+
+    def _reversals(self, entries: Sequence[Entry], on: date) -> list[Event]:
+        """The storno events of *entries* (each matched with its counter-entry), dated *on*."""
+        events: list[Event] = []
+        taken: list[str] = []
+        for entry in entries:
+            match_id = self._new_match_id(taken)
+            taken.append(match_id)
+            events.append(EntryReversed(
+                entry_id=entry.id, reversal=entry.reversed(f"{entry.id}-R", posted=on),
+                match_id=match_id, on=on,
+            ))
+        return events
 
     @_locked
     def dissolve(self, match_id: str, *, on: date) -> Ledger:
         """Dissolve a match (løs opp kobling), dated *on*: every member is unmatched.
+
+        Undo reverses everything the application created: each exchange
+        difference, settled share of an unrealized difference, discount and
+        tolerance the match holds gets its counter-entry (storno) dated *on*,
+        matched with it, so the match's derived entries net to zero (see
+        :meth:`derived_entries`). Revaluations leave with their items, and
+        every member is back to its original remaining amount, a revalued one
+        carried at its latest revaluation rate. No rates are needed.
 
         Raises:
             MatchNotFoundError: no such match.
@@ -937,7 +1034,24 @@ class Ledger:
         >>> ledger.open_items(as_of=date(2026, 1, 31)).ids
         ()
         """
-        return self._commit([MatchDissolved(match_id=match_id, on=on)])
+        state = self._state()
+        ms = state.match(match_id)
+        members = [state.entries[i] for i in ms.members]
+        derived = [e for e in members if self._live_derived(state, e)]
+        if ms.dissolved_on is not None or not _documents(members):
+            # a match of adjustments alone applied nothing: they just leave it
+            derived = []
+        events: list[Event] = [MatchDissolved(match_id=match_id, on=on)]
+        events.extend(self._reversals(derived, on))
+        result = self._commit(events)
+        if all(e.currency == self._local for e in members):
+            return result
+        from reskontro import settlement
+
+        gone = {e.id for e in derived}
+        return settlement._reopen(
+            result, [e.id for e in members if e.id not in gone], on=on, match_id=match_id
+        )
 
     @_locked
     def change_due_date(self, entry_id: str, due: date | None, *, on: date) -> Ledger:
@@ -973,7 +1087,9 @@ class Ledger:
 
         Both then close. An entry that shares a match with others is refused
         unless *unmatch_first*, which removes it from that match on *on*
-        first. An entry alone in a match leaves that match first.
+        first, exactly as :meth:`remove_from_match` does (what the
+        application booked is reversed or trued up). An entry alone in a
+        match leaves that match first.
 
         Args:
             entry_id: the entry to reverse.
@@ -987,6 +1103,8 @@ class Ledger:
             ReversalError: the entry is matched with others, is itself a
                 reversal, or is already reversed.
             DuplicateEntryError: *reversal_id* is taken.
+            MatchError: with *unmatch_first*, the entry is one its match
+                booked (see :meth:`remove_from_match`).
 
         >>> from datetime import date
         >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
@@ -1020,9 +1138,10 @@ class Ledger:
                     entry_id=entry_id, field="entry_id", value=entry_id,
                 )
             if len(ms.members) > 1:
-                events.append(EntryUnmatched(match_id=current, entry_id=entry_id, on=on))
-            else:
-                events.append(MatchDissolved(match_id=current, on=on))
+                return self.remove_from_match(entry_id, on=on).reverse(
+                    entry_id, on=on, reversal_id=reversal_id, match_id=match_id, text=text
+                )
+            events.append(MatchDissolved(match_id=current, on=on))
         reversal = original.reversed(
             reversal_id if reversal_id is not None else f"{entry_id}-R", posted=on, text=text
         )
@@ -1792,6 +1911,69 @@ class Ledger:
         return tuple(state.entries[i] for i in state.revalued_by.get(entry_id, ()))
 
     @_locked
+    def derived_entries(self, match_id: str, *, as_of: date | None = None) -> DerivedEntries:
+        """What a match's applications booked, and every reversal of it, with the net per kind.
+
+        The entries the match created (its realized exchange differences, the
+        settled shares of unrealized differences it reversed, its discounts
+        and tolerances, whether still in the match or reversed when it was
+        undone, and the revaluation of items its undo reopened), then the
+        reversals of those. ``net`` sums them per kind in local currency; an
+        auditor sees what the application cost, and after a dissolve that
+        every net is zero.
+
+        Raises:
+            MatchNotFoundError: no such match (as of *as_of*).
+
+        >>> from datetime import date
+        >>> eur, nok = (lambda a: Money(a, "EUR")), (lambda a: Money(a, "NOK"))
+        >>> from reskontro.settlement import plan_settlement
+        >>> ledger = Ledger("NOK").post_many([
+        ...     Entry.invoice("F-1", party="9", amount=eur("1000"), amount_local=nok("11000"),
+        ...                   posted=date(2026, 1, 2)),
+        ...     Entry.payment("P-1", party="9", amount=eur("-1000"), amount_local=nok("-11500"),
+        ...                   posted=date(2026, 2, 2)),
+        ... ]).match(["F-1", "P-1"], match_id="K-1")
+        >>> ledger = plan_settlement(ledger, "K-1", on=date(2026, 2, 2)).apply(ledger)
+        >>> ledger.derived_entries("K-1").net["realized"]
+        Money('500.00', 'NOK')
+        >>> print(ledger.dissolve("K-1", on=date(2026, 3, 1)).derived_entries("K-1"))
+        Derived entries of match K-1
+        id         kind     posted      amount_local  currency  reverses
+        K-1-FX1    fx_gain  2026-02-02        500.00  EUR
+        K-1-FX1-R  fx_gain  2026-03-01       -500.00  EUR       K-1-FX1
+        net: realized 0.00, unrealized 0.00, discount 0.00, tolerance 0.00, total 0.00 NOK
+        """
+        state = self._at(as_of)
+        state.match(match_id)
+        ever: dict[str, None] = {}
+        for record in self._records():
+            if (
+                type(record) is EntriesMatched
+                and record.match_id == match_id
+                and (as_of is None or record.on <= as_of)
+            ):
+                ever.update(dict.fromkeys(record.entry_ids))
+        created = [
+            state.entries[i] for i in ever
+            if is_derived(state.entries[i]) and state.entries[i].reverses is None
+        ]
+        prefix = f"{match_id}-RV"
+        created.extend(
+            state.entries[r] for i in ever for r in state.revalued_by.get(i, ())
+            if r.startswith(prefix)
+        )
+        reversals = [
+            state.entries[state.reversed_by[e.id]] for e in created if e.id in state.reversed_by
+        ]
+        ordered = [
+            *sorted(created, key=lambda e: e.posted), *sorted(reversals, key=lambda e: e.posted)
+        ]
+        return DerivedEntries(
+            match_id=match_id, local_currency=self._local, entries=tuple(ordered)
+        )
+
+    @_locked
     def history(self, entry_id: str) -> tuple[Event, ...]:
         """Every event that touched an entry, in order (its audit trail).
 
@@ -1866,6 +2048,11 @@ class Ledger:
         from reskontro.serialization import ledger_from_dict
 
         return ledger_from_dict(data)
+
+
+def _documents(entries: Iterable[Entry]) -> list[Entry]:
+    """The documents among *entries*: what an application applies (no adjustments)."""
+    return [e for e in entries if e.kind not in _FX_KINDS and e.kind not in _ADJUSTMENTS]
 
 
 def _ids(entry_ids: Iterable[str]) -> tuple[str, ...]:

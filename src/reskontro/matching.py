@@ -81,16 +81,18 @@ from reskontro.currency import quantum
 from reskontro.display import Column, Tabular
 from reskontro.entries import Entry, EntryKind, SubAccount
 from reskontro.exceptions import OverallocationError
-from reskontro.money import Money
+from reskontro.money import CONTEXT, Money
 
 __all__ = [
     "Allocation",
     "ClosePolicy",
+    "DerivedEntries",
     "Match",
     "MatchRow",
     "MatchRowList",
     "PostAgainstPost",
     "allocation_order",
+    "is_derived",
 ]
 
 
@@ -158,6 +160,35 @@ ADJUSTMENT_KINDS: Final = frozenset(
         EntryKind.FX_UNREALIZED_LOSS, EntryKind.DISCOUNT, EntryKind.TOLERANCE,
     }
 )
+
+
+#: Kinds of the exchange differences an application realizes or reverses.
+_FX_REALIZED: Final = frozenset({EntryKind.FX_GAIN, EntryKind.FX_LOSS})
+_FX_UNREALIZED: Final = frozenset({EntryKind.FX_UNREALIZED_GAIN, EntryKind.FX_UNREALIZED_LOSS})
+
+
+def is_derived(entry: Entry) -> bool:
+    """Whether *entry* is one an application books into a match (and an undo must reverse).
+
+    These are the realized exchange differences, the settled share of an
+    unrealized difference that a settlement reverses (an unrealized entry
+    without a rate), and discounts and tolerances. A revaluation at a period
+    end (an unrealized entry with its closing rate) is not: it belongs to the
+    item it revalues and follows it in and out of matches.
+
+    >>> from datetime import date
+    >>> from reskontro.money import Money
+    >>> is_derived(Entry.fx_gain("K-1-FX1", party="1", amount_local=Money("5", "NOK"),
+    ...                          currency="EUR", posted=date(2026, 1, 2)))
+    True
+    """
+    kind = entry.kind
+    return (
+        kind in _FX_REALIZED
+        or kind is EntryKind.DISCOUNT
+        or kind is EntryKind.TOLERANCE
+        or (kind in _FX_UNREALIZED and entry.rate is None)
+    )
 
 
 def allocation_order(entry: Entry, due: date | None = None) -> tuple[date, date, str]:
@@ -669,3 +700,116 @@ class MatchRowList(Tabular, tuple[MatchRow, ...]):
                 "is_closed": row.is_closed,
             })
         return records
+
+
+#: The groups :class:`DerivedEntries` nets, by entry kind.
+_NET_OF: Final = {
+    EntryKind.FX_GAIN: "realized",
+    EntryKind.FX_LOSS: "realized",
+    EntryKind.FX_UNREALIZED_GAIN: "unrealized",
+    EntryKind.FX_UNREALIZED_LOSS: "unrealized",
+    EntryKind.DISCOUNT: "discount",
+    EntryKind.TOLERANCE: "tolerance",
+}
+
+
+@final
+@attrs.frozen(kw_only=True)
+class DerivedEntries(Tabular):
+    """What an application cost: every entry a match booked, and every reversal of them.
+
+    :meth:`Ledger.derived_entries <reskontro.Ledger.derived_entries>` returns
+    it. ``entries`` lists, oldest first, the entries the match created (its
+    realized exchange differences, the settled shares of unrealized ones it
+    reversed, its discounts and tolerances, and the revaluation of items its
+    undo reopened), then the reversals of those. :attr:`net` sums them in
+    local currency per kind; once the match is undone every net is zero.
+
+    >>> from datetime import date
+    >>> from reskontro import Ledger
+    >>> fx = Entry.fx_gain("K-1-FX1", party="1", amount_local=Money("500", "NOK"),
+    ...                    currency="EUR", posted=date(2026, 2, 2))
+    >>> view = DerivedEntries(match_id="K-1", local_currency="NOK", entries=(fx,))
+    >>> view.net["realized"], view.net["total"]
+    (Money('500.00', 'NOK'), Money('500.00', 'NOK'))
+    >>> print(view)
+    Derived entries of match K-1
+    id       kind     posted      amount_local  currency  reverses
+    K-1-FX1  fx_gain  2026-02-02        500.00  EUR
+    net: realized 500.00, unrealized 0.00, discount 0.00, tolerance 0.00, total 500.00 NOK
+    """
+
+    match_id: str
+    local_currency: str
+    entries: tuple[Entry, ...]
+
+    _columns = (
+        Column("id"), Column("kind"), Column("posted", "date"), Column("amount", "amount"),
+        Column("currency"), Column("amount_local", "amount"), Column("reverses"),
+        Column("text"),
+    )
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        """The entry ids, in order."""
+        return tuple(e.id for e in self.entries)
+
+    @property
+    def net(self) -> dict[str, Money]:
+        """Local-currency sums per kind: ``realized``, ``unrealized``, ``discount``,
+        ``tolerance``, and their ``total``."""
+        sums = dict.fromkeys(("realized", "unrealized", "discount", "tolerance"), Decimal(0))
+        for entry in self.entries:
+            group = _NET_OF.get(entry.kind)
+            if group is not None:
+                sums[group] = CONTEXT.add(sums[group], entry.value_local)
+        q = quantum(self.local_currency)
+        out = {k: Money._of(v.quantize(q), self.local_currency) for k, v in sums.items()}
+        total = Decimal(0)
+        for value in sums.values():
+            total = CONTEXT.add(total, value)
+        out["total"] = Money._of(total.quantize(q), self.local_currency)
+        return out
+
+    @property
+    def is_undone(self) -> bool:
+        """Whether everything the match booked is reversed: every net is zero."""
+        return all(money.is_zero for money in self.net.values())
+
+    def to_records(self) -> list[dict[str, Any]]:
+        """One dict per entry (amounts as ``Decimal``)."""
+        return [
+            {
+                "id": e.id, "kind": e.kind.value, "posted": e.posted, "amount": e.amount.amount,
+                "currency": e.currency, "amount_local": e.amount_local.amount,
+                "reverses": e.reverses, "text": e.text,
+            }
+            for e in self.entries
+        ]
+
+    def _table_title(self) -> str:
+        return f"Derived entries of match {self.match_id}"
+
+    def __str__(self) -> str:
+        rows = [("id", "kind", "posted", "amount_local", "currency", "reverses")]
+        rows.extend(
+            (e.id, e.kind.value, e.posted.isoformat(), f"{e.amount_local.amount:f}", e.currency,
+             e.reverses or "")
+            for e in self.entries
+        )
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        lines = [self._table_title()]
+        for row in rows:
+            cells = [
+                cell.rjust(widths[i]) if i == 3 else cell.ljust(widths[i])
+                for i, cell in enumerate(row)
+            ]
+            lines.append("  ".join(cells).rstrip())
+        net = self.net
+        lines.append(
+            "net: " + ", ".join(
+                f"{k} {net[k].amount:f}"
+                for k in ("realized", "unrealized", "discount", "tolerance")
+            ) + f", total {net['total'].amount:f} {self.local_currency}"
+        )
+        return "\n".join(lines)

@@ -74,13 +74,11 @@ __all__ = [
     "SettlementPlan",
     "apply_settlements",
     "counter_postings",
-    "dissolve_settled",
     "fx_entries",
     "fx_report",
     "plan_revaluation",
     "plan_settlement",
     "plan_settlements",
-    "remove_settled",
 ]
 
 
@@ -310,7 +308,9 @@ def plan_settlement(
     existing = sum(1 for e in entries if e.kind in _FX_KINDS)
     reversals: list[Entry] = []
     postings: list[GlPosting] = []
-    for number, (revalued, change) in enumerate(reversal_amounts, start=existing + 1):
+    number = existing
+    for revalued, change in reversal_amounts:
+        number = _next_number(ledger, match_id, number)
         amount = Money._of(change.quantize(q), local)
         reversals.append(Entry.fx_unrealized(
             f"{match_id}-FX{number}", party=sub.party, side=sub.side, account=sub.account,
@@ -323,7 +323,7 @@ def plan_settlement(
     entry = None
     if realized:
         amount = Money._of(realized, local)
-        fx_id = entry_id or f"{match_id}-FX{existing + len(reversals) + 1}"
+        fx_id = entry_id or f"{match_id}-FX{_next_number(ledger, match_id, number)}"
         build = Entry.fx_gain if realized > 0 else Entry.fx_loss
         entry = build(
             fx_id, party=sub.party, side=sub.side, account=sub.account, amount_local=amount,
@@ -338,6 +338,14 @@ def plan_settlement(
         unrealized=Money._of(unrealized.quantize(q), local), reversals=tuple(reversals),
         pulled=tuple(pulled),
     )
+
+
+def _next_number(ledger: Ledger, match_id: str, after: int) -> int:
+    """The next number *n* after *after* for which ``<match_id>-FX<n>`` is a free id."""
+    number = after + 1
+    while f"{match_id}-FX{number}" in ledger:
+        number += 1
+    return number
 
 
 _REALIZED_KINDS = (EntryKind.FX_GAIN, EntryKind.FX_LOSS)
@@ -360,55 +368,60 @@ def fx_entries(ledger: Ledger, match_id: str, *, as_of: date | None = None) -> t
     )
 
 
-def _booked_by_settlement(entry: Entry) -> bool:
-    """Realized differences, and the unrealized reversals a settlement posts (no rate)."""
-    return entry.kind in _REALIZED_KINDS or (
-        entry.kind in _UNREALIZED_KINDS and entry.rate is None
-    )
+@in_context
+def _reopen(ledger: Ledger, entry_ids: Iterable[str], *, on: date, match_id: str) -> Ledger:
+    """Bring items an undo reopened to their latest revaluation rate, dated *on*.
 
-
-def dissolve_settled(ledger: Ledger, match_id: str, *, on: date) -> Ledger:
-    """Dissolve a settled match and reverse what its settlements booked, dated *on*.
-
-    Every member is back to its original remaining amount, and each FX entry
-    a settlement posted is matched with its counter-entry (storno), so the
-    match's realized differences net to zero; the originals stay in the
-    history. Revaluations the settlement pulled into the match are not
-    undone: they leave the match and revalue their items as before.
-
-    Raises:
-        MatchNotFoundError, MatchError: as :meth:`Ledger.dissolve`.
+    An item that leaves a match carries its foreign remaining at its latest
+    revaluation rate, whatever happened in between: a revaluation made while
+    it was (partly) settled valued only what was open then, so the share
+    that reopens gets an unrealized entry of its own (recording that rate,
+    so that it counts as a revaluation from then on). Items never revalued
+    keep their booking rate. The undo methods of :class:`~reskontro.Ledger`
+    call this; it needs no rates of its own.
     """
-    fx = [e for e in fx_entries(ledger, match_id) if _booked_by_settlement(e)]
-    result = ledger.dissolve(match_id, on=on)
-    for entry in fx:
-        result = result.reverse(entry.id, on=on)
-    return result
+    local = ledger.local_currency
+    q = quantum(local)
+    new: list[Entry] = []
+    number = 0
+    for entry_id in entry_ids:
+        entry = ledger.entry(entry_id)
+        if entry.currency == local or not entry.value:
+            continue
+        revaluations = ledger.revaluations(entry_id)
+        rate = _last_rate(revaluations)
+        item = ledger.item(entry_id)
+        if rate is None or item.match_id is not None:
+            continue
+        remaining = item.remaining.amount
+        basis = _carried(entry, remaining, q)
+        carrying = CONTEXT.multiply(remaining, rate).quantize(q, rounding=ROUND_HALF_EVEN)
+        held = sum((r.value_local for r in revaluations), _ZERO)
+        change = CONTEXT.subtract(CONTEXT.subtract(carrying, basis), held)
+        if not change:
+            continue
+        number += 1
+        while f"{match_id}-RV{number}" in ledger:
+            number += 1
+        new.append(Entry.fx_unrealized(
+            f"{match_id}-RV{number}", party=entry.party, side=entry.side, account=entry.account,
+            amount_local=Money._of(change, local), currency=entry.currency, posted=on,
+            revalues=entry_id, rate=rate,
+            text=f"{entry_id} reopened by undoing {match_id}, valued at its latest "
+            f"revaluation rate {rate}",
+        ))
+    return ledger.post_many(new) if new else ledger
 
 
-def remove_settled(
-    ledger: Ledger, entry_id: str, *, on: date, accounts: FxAccounts | None = None
-) -> tuple[Ledger, SettlementPlan]:
-    """Remove an entry from a settled match and true the match up again, dated *on*.
-
-    Removing a payment changes what the match has settled; the exchange
-    differences are computed again by the same rule and their change is
-    booked as new entries (normally the reverse of what the payment had
-    realized, and the unrealized share it had reversed). Returns the new
-    ledger and the settlement plan that was applied.
-
-    Raises:
-        NotMatchedError, MatchDateError: as :meth:`Ledger.remove_from_match`.
-    """
-    match_id = ledger.item(entry_id).match_id
-    removed = ledger.remove_from_match(entry_id, on=on)  # NotMatchedError when unmatched
-    if match_id is None or not removed.get_match(match_id).is_live:
-        nothing = Money.zero(ledger.local_currency)
-        return removed, SettlementPlan(
-            match_id=match_id or "", difference=nothing, entry=None, postings=()
-        )
-    plan = plan_settlement(removed, match_id, on=on, accounts=accounts)
-    return plan.apply(removed), plan
+def _true_up(ledger: Ledger, match_id: str, *, on: date) -> Ledger:
+    """Settle a live match again by the true-up rule after an undo changed it, dated *on*."""
+    match = ledger.get_match(match_id, allocations=False)
+    local = ledger.local_currency
+    if not match.is_live or all(
+        ledger.entry(i).currency == local for i in match.entry_ids
+    ):
+        return ledger  # nothing foreign left to carry: no exchange difference to true up
+    return plan_settlement(ledger, match_id, on=on).apply(ledger)
 
 
 @in_context
