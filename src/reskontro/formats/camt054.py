@@ -651,6 +651,8 @@ def _encoding(data: bytes) -> str:
     head = data[:400]
     if marked == "utf-16":
         head = head.decode("utf-16", "replace").encode("ascii", "replace")
+    elif marked == "utf-8":
+        head = head[len(codecs.BOM_UTF8) :]
     declared = _declared(head)
     name = declared or marked or "utf-8"
     try:
