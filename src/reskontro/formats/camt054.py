@@ -15,6 +15,14 @@ status or indicator, or an invalid date or amount raise
 :class:`~reskontro.exceptions.FileFormatError` whose ``field`` is the element
 path (``Ntfctn[1]/Ntry[1]/NtryDtls/TxDtls[2]/AmtDtls/TxAmt/Amt``).
 
+Hostile input is refused with ``FileFormatError`` in bounded time and
+memory: a document over :data:`MAX_DOCUMENT_BYTES`, nested deeper than
+:data:`MAX_DEPTH`, with a text or attribute longer than
+:data:`MAX_TEXT_LENGTH` or more than :data:`MAX_ELEMENTS` elements (checked
+while it streams through the parser), an encoding not in :data:`ENCODINGS`,
+bytes invalid in its encoding (``field`` ``"encoding"``, ``value`` the
+offset), or non-ASCII digits in a count, amount or date.
+
 The rules, per ISO 20022:
 
 * The sign is ``CdtDbtInd`` alone. ``RvslInd`` marks an entry that reverses
@@ -744,7 +752,8 @@ def parse_camt054(data: str | bytes, *, strict: bool = True) -> CamtFile:
 
     Raises:
         FileFormatError: the XML is malformed, declares a DTD or entities,
-            is not a debit/credit notification, an entry's amount, status,
+            breaks a limit (size, depth, text length, element count,
+            encoding), is not a debit/credit notification, an entry's amount, status,
             date or indicator is missing or invalid, or (strict) the
             transactions disagree with their entry or batch (``field`` is the
             element path).

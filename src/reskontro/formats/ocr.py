@@ -14,7 +14,10 @@ items of one transaction agree; numbers rise within an assignment), dates,
 digits, the KID field, and the counts, totals and first and last dates of
 every end record. Any violation raises
 :class:`~reskontro.exceptions.FileFormatError` naming the line and field.
-Only OCR giro (service code 09) assignments are read; an AvtaleGiro
+A file over :data:`MAX_FILE_BYTES` or :data:`MAX_RECORDS`, a record with a
+control character or (in a ``str``) a character beyond ISO-8859-1, and a
+non-ASCII digit in any numeric field are refused the same way. Only OCR
+giro (service code 09) assignments are read; an AvtaleGiro
 assignment (21) in the same transmission is refused as such.
 
 Amounts come out as ``Decimal`` NOK with the sign applied (a ``-`` in the
