@@ -15,6 +15,14 @@ status or indicator, or an invalid date or amount raise
 :class:`~reskontro.exceptions.FileFormatError` whose ``field`` is the element
 path (``Ntfctn[1]/Ntry[1]/NtryDtls/TxDtls[2]/AmtDtls/TxAmt/Amt``).
 
+Hostile input is refused with ``FileFormatError`` in bounded time and
+memory: a document over :data:`MAX_DOCUMENT_BYTES`, nested deeper than
+:data:`MAX_DEPTH`, with a text or attribute longer than
+:data:`MAX_TEXT_LENGTH` or more than :data:`MAX_ELEMENTS` elements (checked
+while it streams through the parser), an encoding not in :data:`ENCODINGS`,
+bytes invalid in its encoding (``field`` ``"encoding"``, ``value`` the
+offset), or non-ASCII digits in a count, amount or date.
+
 The rules, per ISO 20022:
 
 * The sign is ``CdtDbtInd`` alone. ``RvslInd`` marks an entry that reverses
@@ -58,8 +66,10 @@ reskontro.exceptions.FileFormatError: the document declares a DTD or entities, w
 
 from __future__ import annotations
 
+import codecs
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Final, final
@@ -68,11 +78,42 @@ import attrs
 import defusedxml
 import defusedxml.ElementTree
 
-from reskontro.exceptions import FileFormatError, ReskontroError
+from reskontro._gc import paused
+from reskontro.exceptions import FileFormatError, ReskontroError, shorten
 from reskontro.kid import is_valid
 from reskontro.money import Money
 
-__all__ = ["CamtFile", "CamtPayment", "parse_camt054"]
+__all__ = [
+    "ENCODINGS",
+    "MAX_DEPTH",
+    "MAX_DOCUMENT_BYTES",
+    "MAX_ELEMENTS",
+    "MAX_TEXT_LENGTH",
+    "CamtFile",
+    "CamtPayment",
+    "parse_camt054",
+]
+
+#: The largest document read: 64 MiB (characters, for a ``str``). A day's
+#: notification of a large biller (100 000 transactions of about 600 bytes)
+#: fits many times over.
+MAX_DOCUMENT_BYTES: Final = 64 * 1024 * 1024
+#: The deepest element nesting: camt.054 itself needs about 15 levels.
+MAX_DEPTH: Final = 64
+#: The most characters of text in one element, and of one attribute value
+#: (ISO 20022 allows at most 140 in a ``Ustrd`` line).
+MAX_TEXT_LENGTH: Final = 65_536
+#: The most elements in one document: the tree then takes at most about
+#: 1 GiB (some 340 bytes an element), and a real file of 100 000
+#: transactions of 20 elements each has 2 000 000.
+MAX_ELEMENTS: Final = 3_000_000
+#: The encodings a document may declare (by Python's codec name; aliases
+#: such as ``UTF-8``, ``US-ASCII``, ``ISO-8859-1``, ``latin-1`` and
+#: ``windows-1252`` are recognised): ISO 20022 prescribes UTF-8; the others
+#: are the single-byte Latin encodings older bank exports use, and UTF-16
+#: with a byte order mark. Any other declaration is refused.
+ENCODINGS: Final = frozenset({"utf-8", "ascii", "iso8859-1", "iso8859-15", "cp1252", "utf-16"})
+_CHUNK: Final = 1 << 20
 
 _KID_IN_TEXT: Final = re.compile(r"(?<![0-9])[0-9]{3,24}[0-9-](?![0-9])")
 
@@ -184,27 +225,54 @@ def _version(tag: str) -> str | None:
 
 
 class _Node:
-    """An element with its path, and namespace-agnostic child lookups."""
+    """An element with its path, and namespace-agnostic child lookups.
 
-    __slots__ = ("element", "path")
+    Every element's children are indexed by local name once, on the first
+    lookup (in *index*, shared by all nodes of one document), so any number
+    of lookups costs O(children) in all, never O(children) each.
+    """
 
-    def __init__(self, element: ET.Element, path: str) -> None:
+    __slots__ = ("element", "index", "path")
+
+    def __init__(
+        self, element: ET.Element, path: str,
+        index: dict[ET.Element, dict[str, list[ET.Element]]] | None = None,
+    ) -> None:
         self.element = element
         self.path = path
+        self.index = {} if index is None else index
+
+    def _named(self, name: str) -> list[ET.Element]:
+        by_name = self.index.get(self.element)
+        if by_name is None:
+            by_name = {}
+            for child in self.element:
+                by_name.setdefault(_local(child.tag), []).append(child)
+            self.index[self.element] = by_name
+        return by_name.get(name, [])
 
     def children(self, name: str) -> list[_Node]:
-        found = [e for e in self.element if _local(e.tag) == name]
+        found = self._named(name)
         if len(found) == 1:
-            return [_Node(found[0], f"{self.path}/{name}")]
-        return [_Node(e, f"{self.path}/{name}[{i}]") for i, e in enumerate(found, start=1)]
+            return [_Node(found[0], f"{self.path}/{name}", self.index)]
+        return [
+            _Node(e, f"{self.path}/{name}[{i}]", self.index)
+            for i, e in enumerate(found, start=1)
+        ]
+
+    def first(self, name: str) -> _Node | None:
+        found = self._named(name)
+        if not found:
+            return None
+        suffix = "" if len(found) == 1 else "[1]"
+        return _Node(found[0], f"{self.path}/{name}{suffix}", self.index)
 
     def find(self, *names: str) -> _Node | None:
         node: _Node | None = self
         for name in names:
             if node is None:
                 return None
-            found = node.children(name)
-            node = found[0] if found else None
+            node = node.first(name)
         return node
 
     def text(self, *names: str) -> str | None:
@@ -232,17 +300,27 @@ def _amount(node: _Node | None, what: str, where: _Node) -> tuple[Decimal, str]:
     return money.amount, money.currency
 
 
+_ISO_DATE: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_ISO_DATE_TIME: Final = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.+Z-]{1,40}")
+
+
 def _date(node: _Node, *names: str) -> date | None:
     holder = node.find(*names)
     if holder is None:
         return None
-    text = holder.text("Dt") or holder.text("DtTm")
+    text = holder.text("Dt")
+    pattern = _ISO_DATE
+    if text is None:
+        text = holder.text("DtTm")
+        pattern = _ISO_DATE_TIME
     if text is None:
         return None
     try:
+        if pattern.fullmatch(text) is None:  # ASCII digits only: never '２０２５'
+            raise ValueError(text)
         return date.fromisoformat(text[:10])  # a DtTm's date part
     except ValueError:
-        raise holder.fail(f"{text!r} is not an ISO date") from None
+        raise holder.fail(f"{shorten(text)} is not an ISO date") from None
 
 
 def _indicator(node: _Node, default: bool | None) -> bool:
@@ -270,7 +348,7 @@ class _Reference:
 
 
 def _reference(tx: _Node, text: str | None) -> _Reference:
-    found: list[tuple[str, str | None]] = []
+    seen: dict[tuple[str, str | None], None] = {}  # ordered, and O(1) per lookup
     for structured in tx.children("RmtInf"):
         for strd in structured.children("Strd"):
             info = strd.find("CdtrRefInf")
@@ -278,8 +356,8 @@ def _reference(tx: _Node, text: str | None) -> _Reference:
             if info is None or not reference:
                 continue
             kind = info.text("Tp", "CdOrPrtry", "Cd") or info.text("Tp", "CdOrPrtry", "Prtry")
-            if (reference, kind) not in found:
-                found.append((reference, kind))
+            seen.setdefault((reference, kind), None)
+    found = list(seen)
     if len(found) == 1:
         ((reference, kind),) = found
         kid = reference if kind in (None, "SCOR") and _is_kid(reference) else None
@@ -494,33 +572,155 @@ def _entry_payments(entry: _Node, findings: _Findings) -> list[CamtPayment]:
     return payments
 
 
-def parse_camt054(data: str | bytes, *, strict: bool = True) -> CamtFile:
-    """Parse a camt.054 document (any version 001.xx) into its payments.
+def _NO_POSITION() -> tuple[int, int]:  # noqa: N802 - a constant function
+    return (1, 0)
 
-    Args:
-        data: the document's content.
-        strict: refuse an inconsistency between a transaction and its entry
-            or a batch and its transactions (the default); ``False`` accepts
-            it and reports it in :attr:`CamtFile.warnings`.
 
-    Raises:
-        FileFormatError: the XML is malformed, declares a DTD or entities,
-            is not a debit/credit notification, an entry's amount, status,
-            date or indicator is missing or invalid, or (strict) the
-            transactions disagree with their entry or batch (``field`` is the
-            element path).
+class _Limited:
+    """The parser's target: builds the tree through a ``TreeBuilder``, enforcing the limits.
 
-    Complexity: one pass over the document, O(elements).
+    The limits are checked as the parser reports each start tag and piece of
+    text, so a document that breaks one is refused before it is all read.
     """
-    if not isinstance(data, (str, bytes)):
-        raise FileFormatError(
-            f"a camt.054 document is bytes or str, got {type(data).__name__}",
-            field="data", value=type(data).__name__,
+
+    def __init__(self) -> None:
+        self.builder = ET.TreeBuilder()
+        self.depth = 0
+        self.elements = 0
+        self.text = 0
+        self.position: Callable[[], tuple[int, int]] = _NO_POSITION
+
+    def refuse(self, message: str, field: str, value: object = None) -> FileFormatError:
+        line, column = self.position()
+        return FileFormatError(
+            f"{message} (column {column})", line=line, field=field, value=value
         )
+
+    def start(self, tag: str, attrib: dict[str, str]) -> ET.Element:
+        self.depth += 1
+        self.elements += 1
+        self.text = 0
+        if self.depth > MAX_DEPTH:
+            raise self.refuse(
+                f"elements nested deeper than {MAX_DEPTH} levels (MAX_DEPTH)", "depth",
+                self.depth,
+            )
+        if self.elements > MAX_ELEMENTS:
+            raise self.refuse(
+                f"more than {MAX_ELEMENTS} elements (MAX_ELEMENTS)", "elements", self.elements
+            )
+        for name, value in attrib.items():
+            if len(value) > MAX_TEXT_LENGTH:
+                raise self.refuse(
+                    f"attribute {shorten(_local(name))} of {shorten(_local(tag))} has "
+                    f"{len(value)} characters, more than {MAX_TEXT_LENGTH} (MAX_TEXT_LENGTH)",
+                    _local(tag), len(value),
+                )
+        return self.builder.start(tag, attrib)
+
+    def end(self, tag: str) -> ET.Element:
+        self.depth -= 1
+        self.text = 0
+        return self.builder.end(tag)
+
+    def data(self, data: str) -> None:
+        self.text += len(data)
+        if self.text > MAX_TEXT_LENGTH:
+            raise self.refuse(
+                f"a text of more than {MAX_TEXT_LENGTH} characters (MAX_TEXT_LENGTH)",
+                "text", self.text,
+            )
+        self.builder.data(data)
+
+    def close(self) -> ET.Element:
+        return self.builder.close()
+
+
+_DECLARATION: Final = re.compile(
+    rb"""\A\s*<\?xml\s[^>]{0,200}?encoding\s*=\s*["']([^"']{0,40})["']"""
+)
+_BOMS: Final = (
+    (codecs.BOM_UTF32_LE, "UTF-32"),  # before UTF-16 LE, whose mark it starts with
+    (codecs.BOM_UTF32_BE, "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def _declared(head: bytes) -> str | None:
+    found = _DECLARATION.match(head)
+    return None if found is None else found.group(1).decode("ascii", "replace")
+
+
+def _encoding(data: bytes) -> str:
+    """The document's encoding (a codec name from ``ENCODINGS``), from its mark and declaration."""
+    marked = next((name for bom, name in _BOMS if data.startswith(bom)), None)
+    head = data[:400]
+    if marked == "utf-16":
+        head = head.decode("utf-16", "replace").encode("ascii", "replace")
+    elif marked == "utf-8":
+        head = head[len(codecs.BOM_UTF8) :]
+    declared = _declared(head)
+    name = declared or marked or "utf-8"
     try:
-        root = defusedxml.ElementTree.fromstring(
-            data, forbid_dtd=True, forbid_entities=True, forbid_external=True
+        codec = codecs.lookup(name).name
+    except LookupError:
+        codec = None
+    if codec not in ENCODINGS:
+        raise FileFormatError(
+            f"encoding {shorten(name)} is not supported: a camt.054 document is UTF-8 "
+            f"(also read: ISO-8859-1, ISO-8859-15, Windows-1252, US-ASCII, UTF-16)",
+            line=1, field="encoding", value=name,
         )
+    if marked is not None and codec != marked:
+        raise FileFormatError(
+            f"the byte order mark says {marked}, the declaration {shorten(name)}",
+            line=1, field="encoding", value=name,
+        )
+    return codec
+
+
+def _check_decodes(data: bytes, codec: str) -> None:
+    """Refuse bytes that are not valid in *codec*, naming the first bad byte (in bounded memory)."""
+    decoder = codecs.getincrementaldecoder(codec)("strict")
+    for offset in range(0, len(data), _CHUNK):
+        try:
+            decoder.decode(data[offset : offset + _CHUNK], final=offset + _CHUNK >= len(data))
+        except UnicodeDecodeError as error:
+            position = offset + error.start
+            raise FileFormatError(
+                f"byte {position} ({data[position:position + 1]!r}) is not valid {codec}",
+                field="encoding", value=position,
+            ) from None
+
+
+def _parse_xml(data: str | bytes) -> ET.Element:
+    """The document's root element, read within the limits and through ``defusedxml``."""
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise FileFormatError(
+            f"the document has {len(data)} {'bytes' if isinstance(data, bytes) else 'characters'}"
+            f", more than {MAX_DOCUMENT_BYTES} (MAX_DOCUMENT_BYTES)",
+            field="document", value=len(data),
+        )
+    if isinstance(data, bytes):
+        _check_decodes(data, _encoding(data))
+    else:
+        declared = _declared(data[:400].encode("ascii", "replace"))
+        if declared is not None:
+            _encoding(data[:400].encode("utf-8", "replace"))
+    target = _Limited()
+    parser = defusedxml.ElementTree.DefusedXMLParser(
+        target=target, forbid_dtd=True, forbid_entities=True, forbid_external=True
+    )
+    expat = parser.parser
+    target.position = lambda: (expat.CurrentLineNumber, expat.CurrentColumnNumber)
+    try:
+        for offset in range(0, len(data), _CHUNK):
+            parser.feed(data[offset : offset + _CHUNK])
+        root: ET.Element = parser.close()
+    except FileFormatError:  # a limit, from the target
+        raise
     except defusedxml.DefusedXmlException as error:
         raise FileFormatError(
             f"the document declares a DTD or entities, which camt.054 never needs; "
@@ -532,8 +732,44 @@ def parse_camt054(data: str | bytes, *, strict: bool = True) -> CamtFile:
         raise FileFormatError(
             f"malformed XML: {error}", line=line, field=f"line {line}, column {column}"
         ) from None
-    except ValueError as error:  # e.g. an encoding declaration in a str document
-        raise FileFormatError(f"unreadable XML: {error}", field="document") from None
+    except (ValueError, LookupError) as error:  # e.g. a multi-byte encoding, a lone surrogate
+        raise FileFormatError(
+            f"unreadable XML: {shorten(str(error), 120)}", field="document"
+        ) from None
+    finally:
+        target.position = _NO_POSITION  # no cycle of parser, target and closure left behind
+    return root
+
+
+def parse_camt054(data: str | bytes, *, strict: bool = True) -> CamtFile:
+    """Parse a camt.054 document (any version 001.xx) into its payments.
+
+    Args:
+        data: the document's content.
+        strict: refuse an inconsistency between a transaction and its entry
+            or a batch and its transactions (the default); ``False`` accepts
+            it and reports it in :attr:`CamtFile.warnings`.
+
+    Raises:
+        FileFormatError: the XML is malformed, declares a DTD or entities,
+            breaks a limit (size, depth, text length, element count,
+            encoding), is not a debit/credit notification, an entry's amount, status,
+            date or indicator is missing or invalid, or (strict) the
+            transactions disagree with their entry or batch (``field`` is the
+            element path).
+
+    Complexity: one pass over the document, O(elements).
+    """
+    if not isinstance(data, (str, bytes)):
+        raise FileFormatError(
+            f"a camt.054 document is bytes or str, got {type(data).__name__}",
+            field="data", value=type(data).__name__,
+        )
+    with paused():  # a large tree holds no cycles: the collector would only walk it again
+        return _parse_document(_parse_xml(data), strict=strict)
+
+
+def _parse_document(root: ET.Element, *, strict: bool) -> CamtFile:
     document = _Node(root, _local(root.tag))
     if _local(root.tag) != "Document":
         raise document.fail("the root element must be Document")

@@ -14,7 +14,10 @@ items of one transaction agree; numbers rise within an assignment), dates,
 digits, the KID field, and the counts, totals and first and last dates of
 every end record. Any violation raises
 :class:`~reskontro.exceptions.FileFormatError` naming the line and field.
-Only OCR giro (service code 09) assignments are read; an AvtaleGiro
+A file over :data:`MAX_FILE_BYTES` or :data:`MAX_RECORDS`, a record with a
+control character or (in a ``str``) a character beyond ISO-8859-1, and a
+non-ASCII digit in any numeric field are refused the same way. Only OCR
+giro (service code 09) assignments are read; an AvtaleGiro
 assignment (21) in the same transmission is refused as such.
 
 Amounts come out as ``Decimal`` NOK with the sign applied (a ``-`` in the
@@ -46,6 +49,7 @@ reskontro.exceptions.FileFormatError: line 5: total amount 125000 øre ...
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
@@ -56,9 +60,26 @@ import attrs
 from reskontro._gc import paused
 from reskontro.exceptions import FileFormatError
 
-__all__ = ["OcrAssignment", "OcrFile", "OcrPayment", "parse_ocr"]
+__all__ = [
+    "MAX_FILE_BYTES",
+    "MAX_RECORDS",
+    "RECORD_LENGTH",
+    "OcrAssignment",
+    "OcrFile",
+    "OcrPayment",
+    "parse_ocr",
+]
 
 RECORD_LENGTH: Final = 80
+#: The largest file read: 64 MiB (characters, for a ``str``), some 780 000
+#: records with CRLF line ends.
+MAX_FILE_BYTES: Final = 64 * 1024 * 1024
+#: The most records in one file: 700 000, at least 233 000 payments (a
+#: payment has two or three records).
+MAX_RECORDS: Final = 700_000
+#: Characters an ISO-8859-1 record never holds: the C0 and C1 control
+#: characters and DEL (a line end is CR LF or LF, never part of a record).
+_CONTROL: Final = re.compile(r"[\x00-\x09\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 #: Transaction types and their meaning (Nets, System specification OCR giro).
 TRANSACTION_TYPES: Final = {
     10: "giro debited account",
@@ -231,22 +252,35 @@ class _Record:
 
 
 def _records(data: str | bytes) -> Iterator[_Record]:
-    if isinstance(data, bytes):
-        text = data.decode("iso-8859-1")
-    elif isinstance(data, str):
-        text = data
-    else:
+    if not isinstance(data, (bytes, str)):
         raise FileFormatError(
             f"an OCR giro file is bytes or str, got {type(data).__name__}",
             field="data", value=type(data).__name__,
         )
-    lines = text.split("\n")
-    if lines and lines[-1] == "":
-        lines.pop()
-    if not lines:
+    if len(data) > MAX_FILE_BYTES:
+        raise FileFormatError(
+            f"the file has {len(data)} {'bytes' if isinstance(data, bytes) else 'characters'}"
+            f", more than {MAX_FILE_BYTES} (MAX_FILE_BYTES)",
+            field="file", value=len(data),
+        )
+    text = data.decode("iso-8859-1") if isinstance(data, bytes) else data
+    if not text:
         raise FileFormatError("the file is empty", line=1, field="record")
-    for number, raw in enumerate(lines, start=1):
-        line = raw[:-1] if raw.endswith("\r") else raw
+    end = len(text) - 1 if text.endswith("\n") else len(text)
+    start = number = 0
+    last = False
+    while not last:  # line by line, never a list of every line in memory
+        number += 1
+        stop = text.find("\n", start, end)
+        last = stop < 0
+        stop = end if last else stop
+        line = text[start : stop - 1 if stop > start and text[stop - 1] == "\r" else stop]
+        start = stop + 1
+        if number > MAX_RECORDS:
+            raise FileFormatError(
+                f"more than {MAX_RECORDS} records (MAX_RECORDS)", line=number, field="record",
+                value=number,
+            )
         if len(line) != RECORD_LENGTH:
             raise FileFormatError(
                 f"a record has {RECORD_LENGTH} characters, this one {len(line)}",
@@ -256,6 +290,14 @@ def _records(data: str | bytes) -> Iterator[_Record]:
             raise FileFormatError(
                 f"a record starts with 'NY', this one with {line[:2]!r}",
                 line=number, field="format_code", value=line[:2],
+            )
+        bad = _CONTROL.search(line)
+        if bad is not None or (not line.isascii() and max(line) > "\xff"):
+            character = bad.group() if bad is not None else max(line)
+            raise FileFormatError(
+                f"character {character!r} at position {line.index(character) + 1} is not "
+                f"text in ISO-8859-1: is the file in another encoding?",
+                line=number, field="encoding", value=character,
             )
         yield _Record(number, line)
 
