@@ -259,6 +259,39 @@ def test_removing_the_revalued_invoice_takes_its_revaluation_along() -> None:
     check_invariants(undone)
 
 
+def test_reversing_a_revalued_open_item_reverses_its_revaluation_too() -> None:
+    """An invoice cancelled after a period-end revaluation takes its unrealized difference along.
+
+    F-1 EUR 1 000 at 11.00 = NOK 11 000, revalued at 11.20 on 31.12: unrealized
+    gain NOK +200 (F-1-U20261231). Reversing F-1 posts F-1-R (EUR -1 000 /
+    NOK -11 000) and F-1-U20261231-R (NOK -200): the sub-account is back at
+    NOK 0 / EUR 0 with nothing open, and the unrealized difference nets to 0.
+    """
+    ledger = Ledger("NOK").post(invoice())
+    ledger = plan_revaluation(ledger, RATES, on=YEAR_END).apply(ledger)
+    assert ledger.entry("F-1-U20261231").amount_local == nok("200")
+    undone = ledger.reverse("F-1", on=UNDONE)
+    assert undone.entry("F-1-U20261231-R").amount_local == nok("-200")
+    assert undone.entry("F-1-U20261231-R").reverses == "F-1-U20261231"
+    assert len(undone.open_items(party="9")) == 0
+    assert undone.balance(party="9").local == nok("0")
+    check_invariants(undone)
+
+
+def test_reversing_a_revalued_partly_paid_item_with_unmatch_first() -> None:
+    """The same after revalue-then-pay: unmatch first, then both the item and its revaluation go."""
+    undone = revalued_then_paid().reverse("F-1", on=UNDONE, unmatch_first=True)
+    assert undone.item("F-1").is_open is False
+    assert undone.item("F-1-U20261231").is_open is False
+    assert undone.entry("F-1-U20261231-R").amount_local == -undone.entry(
+        "F-1-U20261231").amount_local
+    # only the payment (EUR -400) is left open, at its own booking
+    (left,) = undone.open_items(party="9")
+    assert left.entry.id == "P-1"
+    assert left.remaining == eur("-400")
+    check_invariants(undone)
+
+
 def test_derived_entries_shows_what_the_application_cost() -> None:
     """The view lists the match's discount and agio, then (after dissolve) their reversals."""
     ledger = discounted_in_eur()

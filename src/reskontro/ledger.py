@@ -1145,12 +1145,27 @@ class Ledger:
         reversal = original.reversed(
             reversal_id if reversal_id is not None else f"{entry_id}-R", posted=on, text=text
         )
+        new_match = match_id if match_id is not None else self._new_match_id()
         events.append(
-            EntryReversed(
-                entry_id=entry_id, reversal=reversal,
-                match_id=match_id if match_id is not None else self._new_match_id(), on=on,
-            )
+            EntryReversed(entry_id=entry_id, reversal=reversal, match_id=new_match, on=on)
         )
+        # An item's unrealized difference goes with it: each open revaluation of
+        # the item gets its own storno, or the sub-account would keep a local
+        # balance for an item that no longer exists.
+        taken = [new_match]
+        for rev_id in state.revalued_by.get(entry_id, ()):
+            if rev_id in state.match_of or rev_id in state.reversed_by:
+                continue
+            rev = state.entries[rev_id]
+            taken.append(self._new_match_id(taken))
+            events.append(
+                EntryReversed(
+                    entry_id=rev_id,
+                    reversal=rev.reversed(f"{rev_id}-R", posted=on, text=f"Reversal of {rev_id} "
+                                          f"with {entry_id}"),
+                    match_id=taken[-1], on=on,
+                )
+            )
         return self._commit(events)
 
     # -- dunning notices ----------------------------------------------------------------
