@@ -29,7 +29,6 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -39,6 +38,7 @@ from hypothesis.stateful import (
     rule,
 )
 
+from conftest import RUNS, STEPS, stateful_settings
 from reskontro import (
     ClosePolicy,
     EntriesMatched,
@@ -97,6 +97,7 @@ class LedgerMachine(RuleBasedStateMachine):
         self.match_of: dict[str, str] = {}
         self.matches: dict[str, ModelMatch] = {}
         self.reversed: set[str] = set()
+        RUNS[type(self).__name__] += 1
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -375,11 +376,13 @@ class LedgerMachine(RuleBasedStateMachine):
         """The public checker finds nothing wrong."""
         check_invariants(self.ledger)
 
+    @invariant()
+    def count_the_step(self) -> None:
+        """Count the steps (invariants run once after the start and after every step)."""
+        STEPS[type(self).__name__] += 1
 
-LedgerMachine.TestCase.settings = settings(
-    max_examples=min(settings.default.max_examples, 40),
-    stateful_step_count=min(settings.default.stateful_step_count, 25),
-)
+
+LedgerMachine.TestCase.settings = stateful_settings("LedgerMachine")
 TestLedger = LedgerMachine.TestCase
 
 
@@ -612,8 +615,5 @@ class SettlingLedgerMachine(LedgerMachine):
         assert self.ledger.match_of(entry_id) == self.ledger.match_of(storno.id)
 
 
-SettlingLedgerMachine.TestCase.settings = settings(
-    max_examples=min(settings.default.max_examples, 30),
-    stateful_step_count=min(settings.default.stateful_step_count, 25),
-)
+SettlingLedgerMachine.TestCase.settings = stateful_settings("SettlingLedgerMachine")
 TestSettlingLedger = SettlingLedgerMachine.TestCase
