@@ -378,8 +378,9 @@ class Ledger:
         return self._n
 
     def _records(self) -> Sequence[_Record]:
-        log = self._store.log
-        return log if len(log) == self._n else log[: self._n]
+        # Always a copy of this value's prefix (one slice, atomic under the GIL):
+        # the shared log may grow under a reader in another thread while it iterates.
+        return self._store.log[: self._n]
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
