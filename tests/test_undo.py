@@ -13,6 +13,7 @@ adjusted amount.
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -264,15 +265,17 @@ def test_reversing_a_revalued_open_item_reverses_its_revaluation_too() -> None:
 
     F-1 EUR 1 000 at 11.00 = NOK 11 000, revalued at 11.20 on 31.12: unrealized
     gain NOK +200 (F-1-U20261231). Reversing F-1 posts F-1-R (EUR -1 000 /
-    NOK -11 000) and F-1-U20261231-R (NOK -200): the sub-account is back at
-    NOK 0 / EUR 0 with nothing open, and the unrealized difference nets to 0.
+    NOK -11 000) and F-1-R-U (NOK -200, an unrealized loss), matched with the
+    revaluation: the sub-account is back at NOK 0 / EUR 0 with nothing open,
+    and the unrealized difference nets to 0.
     """
     ledger = Ledger("NOK").post(invoice())
     ledger = plan_revaluation(ledger, RATES, on=YEAR_END).apply(ledger)
     assert ledger.entry("F-1-U20261231").amount_local == nok("200")
     undone = ledger.reverse("F-1", on=UNDONE)
-    assert undone.entry("F-1-U20261231-R").amount_local == nok("-200")
-    assert undone.entry("F-1-U20261231-R").reverses == "F-1-U20261231"
+    assert undone.entry("F-1-R-U").amount_local == nok("-200")
+    assert undone.entry("F-1-R-U").revalues == "F-1"
+    assert undone.match_of("F-1-R-U") == undone.match_of("F-1-U20261231")
     assert len(undone.open_items(party="9")) == 0
     assert undone.balance(party="9").local == nok("0")
     check_invariants(undone)
@@ -283,8 +286,11 @@ def test_reversing_a_revalued_partly_paid_item_with_unmatch_first() -> None:
     undone = revalued_then_paid().reverse("F-1", on=UNDONE, unmatch_first=True)
     assert undone.item("F-1").is_open is False
     assert undone.item("F-1-U20261231").is_open is False
-    assert undone.entry("F-1-U20261231-R").amount_local == -undone.entry(
-        "F-1-U20261231").amount_local
+    # what the revaluation still carried after the unmatch is reversed in one entry
+    carried = sum((e.amount_local.amount for e in undone.revaluations("F-1")
+                   if e.id != "F-1-R-U" and undone.item(e.id).match_id
+                   == undone.item("F-1-R-U").match_id), start=Decimal(0))
+    assert undone.entry("F-1-R-U").amount_local.amount == -carried
     # only the payment (EUR -400) is left open, at its own booking
     (left,) = undone.open_items(party="9")
     assert left.entry.id == "P-1"

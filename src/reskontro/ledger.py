@@ -1090,7 +1090,9 @@ class Ledger:
         unless *unmatch_first*, which removes it from that match on *on*
         first, exactly as :meth:`remove_from_match` does (what the
         application booked is reversed or trued up). An entry alone in a
-        match leaves that match first.
+        match leaves that match first. An item with open revaluations (an
+        unrealized difference booked at a period end) takes them along: one
+        entry ``"<reversal id>-U"`` reverses what they carry, matched with them.
 
         Args:
             entry_id: the entry to reverse.
@@ -1146,28 +1148,34 @@ class Ledger:
         reversal = original.reversed(
             reversal_id if reversal_id is not None else f"{entry_id}-R", posted=on, text=text
         )
-        new_match = match_id if match_id is not None else self._new_match_id()
         events.append(
-            EntryReversed(entry_id=entry_id, reversal=reversal, match_id=new_match, on=on)
-        )
-        # An item's unrealized difference goes with it: each open revaluation of
-        # the item gets its own storno, or the sub-account would keep a local
-        # balance for an item that no longer exists.
-        taken = [new_match]
-        for rev_id in state.revalued_by.get(entry_id, ()):
-            if rev_id in state.match_of or rev_id in state.reversed_by:
-                continue
-            rev = state.entries[rev_id]
-            taken.append(self._new_match_id(taken))
-            events.append(
-                EntryReversed(
-                    entry_id=rev_id,
-                    reversal=rev.reversed(f"{rev_id}-R", posted=on, text=f"Reversal of {rev_id} "
-                                          f"with {entry_id}"),
-                    match_id=taken[-1], on=on,
-                )
+            EntryReversed(
+                entry_id=entry_id, reversal=reversal,
+                match_id=match_id if match_id is not None else self._new_match_id(), on=on,
             )
-        return self._commit(events)
+        )
+        result = self._commit(events)
+        # The item's unrealized difference goes with it: what its open revaluation
+        # entries still carry is reversed by one entry matched with them, or the
+        # sub-account would keep a local balance for an item that no longer exists.
+        carried = [
+            state.entries[i] for i in state.revalued_by.get(entry_id, ())
+            if i not in state.match_of
+        ]
+        if not carried:
+            return result
+        net = sum((e.value_local for e in carried), Decimal(0))
+        ids = [e.id for e in carried]
+        if net:
+            undo = Entry.fx_unrealized(
+                f"{reversal.id}-U", party=original.party, side=original.side,
+                account=original.account, currency=original.currency,
+                amount_local=Money(-net, self._local), posted=on, revalues=entry_id,
+                text=f"Unrealized difference of {entry_id} reversed with it",
+            )
+            result = result.post(undo)
+            ids.append(undo.id)
+        return result.match(ids, on=on)
 
     # -- dunning notices ----------------------------------------------------------------
 
