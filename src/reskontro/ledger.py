@@ -1493,7 +1493,9 @@ class Ledger:
         elif by_reference:
             found_ids = state.kid.get(reference or "", ())
             candidates = (
-                (state.part_of_entry(i), state.entry(i)) for i in found_ids
+                (state.part_of_entry(i), e) for i in found_ids
+                for e in (state.entry(i),)
+                if (side is None or e.side is side) and (account is None or e.account == account)
             )
         else:
             candidates = self._entries(state, party, side, account, sub_account)
