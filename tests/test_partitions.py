@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from reskontro import Entry, Ledger, Money, Partition, Side
 from reskontro._state import Part, Txn
-from reskontro.events import NoticeLevel
+from reskontro.events import Event, NoticeLevel
 from reskontro.exceptions import DuplicateEntryError, NoticeError, ReskontroError
 from reskontro.testing import DEFAULT_START, ledgers
 
@@ -97,9 +97,6 @@ def test_a_partys_as_of_equals_the_whole_ledgers_as_of(ledger: Ledger, offset: i
             assert ledger.match_rows(party=party, as_of=day) == whole.match_rows(party=party)
     for entry in whole.items():
         assert ledger.item(entry.id, as_of=day) == entry
-        assert ledger.history(entry.id)[: len(whole.history(entry.id))] == whole.history(
-            entry.id
-        )
 
 
 @given(LEDGERS)
@@ -223,3 +220,90 @@ def test_an_interrupt_at_any_step_leaves_every_value_intact(
     else:  # pragma: no cover - every operation has fewer than 200 steps
         pytest.fail("the operation never completed")
     assert calls["n"] >= 1
+
+
+# -- a ledger opened from a store's source --------------------------------------------------------
+
+
+class _Source:
+    """A store stand-in over a ledger's history that counts what it is asked."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.history = ledger.changes_since(0)
+        self.asked: list[str] = []
+        self.where = {
+            e.id: ledger.partition_of(e.id) for e in ledger.items()
+        }
+        self.mwhere = {
+            m.id: Partition(m.sub_account.side, m.sub_account.party)
+            for m in ledger.matches(include_dissolved=True)
+        }
+        self.kid: dict[str, tuple[str, ...]] = {}
+        for item in ledger.items():
+            if item.entry.reference is not None:
+                self.kid[item.entry.reference] = (
+                    *self.kid.get(item.entry.reference, ()), item.id
+                )
+
+    def event_count(self) -> int:
+        return len(self.history)
+
+    def partitions(self) -> list[Partition]:
+        return sorted({p for p, _ in self.history})
+
+    def partition_events(self, partition: Partition) -> list[Event]:
+        self.asked.append(f"partition {partition}")
+        return [e for p, e in self.history if p == partition]
+
+    def partition_of_entry(self, entry_id: str) -> Partition | None:
+        return self.where.get(entry_id)
+
+    def partition_of_match(self, match_id: str) -> Partition | None:
+        return self.mwhere.get(match_id)
+
+    def entries_with_reference(self, reference: str) -> tuple[str, ...] | None:
+        return self.kid.get(reference)
+
+    def entry_count(self) -> int:
+        return len(self.where)
+
+    def match_count(self) -> int:
+        return len(self.mwhere)
+
+    def events(self) -> list[Event]:
+        self.asked.append("events")
+        return [e for _, e in self.history]
+
+
+@given(LEDGERS)
+def test_a_ledger_opened_from_a_source_equals_the_original(ledger: Ledger) -> None:
+    opened = Ledger.from_source(
+        _Source(ledger), "NOK", post_against_post=ledger.options.post_against_post,
+        cross_currency=ledger.options.cross_currency,
+    )
+    assert opened.event_count == ledger.event_count
+    for party in PARTIES:
+        assert opened.open_items(party=party) == ledger.open_items(party=party)
+        assert opened.balance(party=party) == ledger.balance(party=party)
+    assert opened == ledger
+    assert opened.open_items() == ledger.open_items()
+    assert opened.matches(include_dissolved=True) == ledger.matches(include_dissolved=True)
+
+
+def test_one_partys_question_reads_only_that_party() -> None:
+    ledger = _book().match(["F-1", "P-1"]).match(["F-2", "P-2"])
+    source = _Source(ledger)
+    opened = Ledger.from_source(source, "NOK")
+    assert opened.balance(party="1").local == nok("0")
+    assert source.asked == [f"partition {Partition(Side.RECEIVABLE, '1')}"]
+    # an operation on one party reads that party and the store's id index only
+    more = opened.post(Entry.invoice("F-5", party="1", amount=nok("5"), posted=date(2026, 2, 1)))
+    with pytest.raises(DuplicateEntryError):
+        opened.post(Entry.invoice("F-2", party="9", amount=nok("5"), posted=date(2026, 2, 1)))
+    assert source.asked == [f"partition {Partition(Side.RECEIVABLE, '1')}"]
+    assert more.changes_since(opened.event_count)[0][0] == Partition(Side.RECEIVABLE, "1")
+    assert more.item("F-5").is_open
+    assert more.item("F-1").match_id == "C1-M1"
+    # the whole history is read when asked for
+    assert more.events[: ledger.event_count] == ledger.events
+    assert "events" in source.asked

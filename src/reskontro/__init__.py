@@ -103,7 +103,7 @@ from reskontro.interest import (
     plan_interest,
 )
 from reskontro.items import Balance, BalanceList, Item, ItemList, Status, SubAccountBalance
-from reskontro.ledger import Ledger, LedgerOptions, Partition
+from reskontro.ledger import Ledger, LedgerOptions, Partition, PartitionSource
 from reskontro.matching import (
     Allocation,
     ClosePolicy,
@@ -190,6 +190,7 @@ __all__ = [
     "NoticeRecorded",
     "OverallocationError",
     "Partition",
+    "PartitionSource",
     "PartyDetails",
     "PartyNotFoundError",
     "PaymentInstruction",

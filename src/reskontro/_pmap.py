@@ -23,7 +23,7 @@ an order sort or keep one of their own.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Final, Generic, TypeVar, overload
 
 _K = TypeVar("_K")
@@ -151,19 +151,27 @@ class PMap(Generic[_K, _V]):
 class Builder(Generic[_K, _V]):
     """A private, mutable draft of a :class:`PMap`: copies only the slots it changes."""
 
-    __slots__ = ("_len", "_mids", "_owned", "_top")
+    __slots__ = ("_base", "_len", "_mids", "_owned", "_top")
 
     def __init__(self, base: PMap[_K, _V]) -> None:
-        self._top: list[Any] = list(base._top)
+        self._base = base
+        #: the top level, copied on the first change (an untouched builder costs nothing)
+        self._top: list[Any] | None = None
         self._len = base._len
         self._mids: set[int] = set()
-        self._owned: set[tuple[int, int]] = set()
+        #: the slots (h & 0xFFFF) whose dicts this builder owns
+        self._owned: set[int] = set()
+
+    def _writable(self) -> list[Any]:
+        top = self._top
+        if top is None:
+            top = self._top = list(self._base._top)
+        return top
 
     def _leaf(self, key: _K, create: bool) -> dict[_K, _V] | None:
         h = hash(key)
         i = h & _MASK
-        j = (h >> _BITS) & _MASK
-        top = self._top
+        top = self._writable()
         mid = top[i]
         if i not in self._mids:
             if mid is None:
@@ -174,8 +182,10 @@ class Builder(Generic[_K, _V]):
                 mid = list(mid)
             top[i] = mid
             self._mids.add(i)
+        j = (h >> _BITS) & _MASK
         leaf = mid[j]
-        if (i, j) not in self._owned:
+        slot = h & 0xFFFF
+        if slot not in self._owned:
             if leaf is None:
                 if not create:
                     return None
@@ -183,7 +193,7 @@ class Builder(Generic[_K, _V]):
             else:
                 leaf = dict(leaf)
             mid[j] = leaf
-            self._owned.add((i, j))
+            self._owned.add(slot)
         return leaf  # type: ignore[no-any-return]
 
     def __setitem__(self, key: _K, value: _V) -> None:
@@ -192,6 +202,33 @@ class Builder(Generic[_K, _V]):
         if key not in leaf:
             self._len += 1
         leaf[key] = value
+
+    def update(self, pairs: Iterable[tuple[_K, _V]]) -> None:
+        """Set many keys (the bulk path of posting: one tight loop)."""
+        top = self._writable()
+        mids = self._mids
+        owned = self._owned
+        added = 0
+        for key, value in pairs:
+            h = hash(key)
+            i = h & _MASK
+            mid = top[i]
+            if i not in mids:
+                mid = [None] * _WIDTH if mid is None else list(mid)
+                top[i] = mid
+                mids.add(i)
+            slot = h & 0xFFFF
+            if slot in owned:
+                leaf = mid[(h >> _BITS) & _MASK]
+            else:
+                j = (h >> _BITS) & _MASK
+                old = mid[j]
+                leaf = mid[j] = {} if old is None else dict(old)
+                owned.add(slot)
+            size = len(leaf)
+            leaf[key] = value
+            added += len(leaf) - size
+        self._len += added
 
     def __delitem__(self, key: _K) -> None:
         leaf = self._leaf(key, False)
@@ -207,7 +244,8 @@ class Builder(Generic[_K, _V]):
 
     def get(self, key: _K, default: Any = None) -> Any:
         h = hash(key)
-        mid = self._top[h & _MASK]
+        top = self._top
+        mid = (self._base._top if top is None else top)[h & _MASK]
         if mid is None:
             return default
         leaf = mid[(h >> _BITS) & _MASK]
@@ -220,7 +258,8 @@ class Builder(Generic[_K, _V]):
             h = hash(key)
         except TypeError:
             return False
-        mid = self._top[h & _MASK]
+        top = self._top
+        mid = (self._base._top if top is None else top)[h & _MASK]
         if mid is None:
             return False
         leaf = mid[(h >> _BITS) & _MASK]
@@ -232,9 +271,127 @@ class Builder(Generic[_K, _V]):
     def finish(self) -> PMap[_K, _V]:
         """The new map. The builder must not be used afterwards."""
         top = self._top
+        if top is None:
+            return self._base
         for i in self._mids:
             mid = top[i]
             top[i] = tuple(mid) if any(leaf for leaf in mid) else None
         self._mids = set()
         self._owned = set()
-        return PMap._make(tuple(top), self._len)
+        self._top = None
+        self._base = PMap._make(tuple(top), self._len)
+        return self._base
+
+
+_MISSING: Final = object()
+
+
+class Backed(Generic[_K, _V]):
+    """A persistent map over a read-only base that is reached by lookups.
+
+    A ledger opened from a store does not load its million-key indexes: a
+    lookup asks the store (through *lookup*, a plain function the store
+    supplies) and remembers the answer; what the ledger adds since it was
+    opened lives in a :class:`PMap` on top. The base never changes, so the
+    remembered answers are shared by every value safely.
+
+    >>> base = {"a": 1}
+    >>> m = Backed(base.get, len(base))
+    >>> m2 = m.mutate(); m2["b"] = 2; m3 = m2.finish()
+    >>> m3["a"], m3.get("b"), "b" in m, len(m3)
+    (1, 2, False, 2)
+    """
+
+    __slots__ = ("_cache", "_length", "_lookup", "_over")
+
+    def __init__(
+        self,
+        lookup: Callable[[_K], _V | None],
+        length: int,
+        over: PMap[_K, _V] | None = None,
+        cache: dict[_K, Any] | None = None,
+    ) -> None:
+        self._lookup = lookup
+        self._length = length
+        self._over: PMap[_K, _V] = PMap() if over is None else over
+        self._cache: dict[_K, Any] = {} if cache is None else cache
+
+    def _base(self, key: _K) -> Any:
+        cache = self._cache
+        found = cache.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._lookup(key)
+            cache[key] = found
+        return found
+
+    @overload
+    def get(self, key: _K) -> _V | None: ...
+    @overload
+    def get(self, key: _K, default: _T) -> _V | _T: ...
+
+    def get(self, key: _K, default: Any = None) -> Any:
+        found = self._over.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._base(key)
+        return default if found is None else found
+
+    def __getitem__(self, key: _K) -> _V:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            hash(key)
+        except TypeError:
+            return False
+        return self.get(key) is not None  # type: ignore[arg-type]
+
+    def __len__(self) -> int:
+        return self._length
+
+    def mutate(self) -> BackedBuilder[_K, _V]:
+        return BackedBuilder(self)
+
+
+class BackedBuilder(Generic[_K, _V]):
+    """The draft of the next :class:`Backed`: new keys go to its top map."""
+
+    __slots__ = ("_added", "_base", "_over")
+
+    def __init__(self, base: Backed[_K, _V]) -> None:
+        self._base = base
+        self._over = base._over.mutate()
+        self._added = 0
+
+    @overload
+    def get(self, key: _K) -> _V | None: ...
+    @overload
+    def get(self, key: _K, default: _T) -> _V | _T: ...
+
+    def get(self, key: _K, default: Any = None) -> Any:
+        found = self._over.get(key, _MISSING)
+        if found is _MISSING:
+            found = self._base._base(key)
+        return default if found is None else found
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            hash(key)
+        except TypeError:
+            return False
+        return self.get(key) is not None  # type: ignore[arg-type]
+
+    def __setitem__(self, key: _K, value: _V) -> None:
+        if self.get(key) is None:
+            self._added += 1
+        self._over[key] = value
+
+    def update(self, pairs: Iterable[tuple[_K, _V]]) -> None:
+        for key, value in pairs:
+            self[key] = value
+
+    def finish(self) -> Backed[_K, _V]:
+        base = self._base
+        return Backed(base._lookup, base._length + self._added, self._over.finish(), base._cache)

@@ -14,9 +14,9 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final, NamedTuple, TypeAlias
+from typing import Any, Final, NamedTuple, Protocol, TypeAlias, TypeVar
 
-from reskontro._pmap import PMap
+from reskontro._pmap import Backed, BackedBuilder, Builder, PMap
 from reskontro.entries import Entry, Side, SubAccount
 from reskontro.events import (
     DueDateChanged,
@@ -66,6 +66,14 @@ Record: TypeAlias = Event | Entry
 
 def _nowhere(entry_id: str) -> tuple[Entry, str | None] | None:
     return None
+
+
+#: The fields of a partition's state that a draft copies on first change.
+_COPIED: Final = (
+    "bal_local", "bal_tx", "by_sub", "closed", "due", "due_changed_on", "entries", "log",
+    "match_of", "matches", "notices", "released_on", "revalued_by", "reversed_by",
+)
+_FIELDS: Final = _COPIED
 
 
 class MatchState:
@@ -173,9 +181,11 @@ class Part:
         "matches",
         "notices",
         "owned",
+        "owned_subs",
         "released_on",
         "revalued_by",
         "reversed_by",
+        "shared",
     )
 
     def __init__(self, local_currency: str, key: tuple[Side, str] | None = None) -> None:
@@ -185,6 +195,10 @@ class Part:
         self.log: list[Record] = []
         #: The ids of the matches this draft may change in place (None: all, a new part).
         self.owned: set[str] | None = None
+        #: The fields this draft still shares with the partition it copies (None: none).
+        self.shared: set[str] | None = None
+        #: The sub-accounts whose id lists and currency sums this draft owns (None: all).
+        self.owned_subs: set[SubAccount] | None = None
         #: Looks up an entry of another partition (for error messages only).
         self.foreign: Callable[[str], tuple[Entry, str | None] | None] = _nowhere
         self.entries: dict[str, Entry] = {}
@@ -206,31 +220,39 @@ class Part:
         self.closed: set[str] = set()
 
     def copy(self) -> Part:
-        """A private draft of this partition: O(party); matches are copied when changed."""
+        """A private draft of this partition: it shares every field until it changes one.
+
+        A field is copied on its first change (:meth:`_w`), a match on its
+        first change (:meth:`_own`), a sub-account's id list and currency sums
+        on their first change; so an operation costs what it touches.
+        """
         new = object.__new__(Part)
+        for name in _FIELDS:
+            setattr(new, name, getattr(self, name))
         new.local = self.local
         new.key = self.key
-        new.log = list(self.log)
         new.owned = set()
+        new.shared = set(_COPIED)
+        new.owned_subs = set()
         new.foreign = self.foreign
-        new.entries = dict(self.entries)
-        new.due = dict(self.due)
-        new.due_changed_on = dict(self.due_changed_on)
-        new.match_of = dict(self.match_of)
-        new.matches = dict(self.matches)
-        new.by_sub = {sub: list(ids) for sub, ids in self.by_sub.items()}
-        new.bal_local = dict(self.bal_local)
-        new.bal_tx = {sub: dict(per) for sub, per in self.bal_tx.items()}
-        new.released_on = dict(self.released_on)
-        new.reversed_by = dict(self.reversed_by)
-        new.revalued_by = {i: list(ids) for i, ids in self.revalued_by.items()}
-        new.notices = {i: list(found) for i, found in self.notices.items()}
-        new.closed = set(self.closed)
         return new
+
+    def _w(self, name: str) -> Any:
+        """The field *name*, ready to change: copied first if an older value shares it."""
+        shared = self.shared
+        value = getattr(self, name)
+        if shared is None or name not in shared:
+            return value
+        shared.discard(name)
+        value = value.copy()
+        setattr(self, name, value)
+        return value
 
     def frozen(self) -> Part:
         """Mark the draft done: from now on it is shared and never changed."""
         self.owned = set()
+        self.shared = None
+        self.owned_subs = None
         self.foreign = _nowhere
         return self
 
@@ -239,13 +261,13 @@ class Part:
         owned = self.owned
         if owned is None or ms.id in owned:
             return ms
-        ms = self.matches[ms.id] = ms.copy()
+        ms = self._w("matches")[ms.id] = ms.copy()
         owned.add(ms.id)
         return ms
 
     def _mark(self, ms: MatchState) -> None:
         """Bring the closed-items index in step with a live match's settlement."""
-        closed = self.closed
+        closed = self._w("closed")
         remaining = ms.remaining
         if remaining is None:
             closed.update(ms.members)
@@ -425,21 +447,32 @@ class Part:
     ) -> None:
         if not checked:
             self.check_posting(entries, batch=batch)
-        known = self.entries
-        by_sub = self.by_sub
-        bal_local = self.bal_local
-        bal_tx = self.bal_tx
+        known = self._w("entries")
+        by_sub = self._w("by_sub")
+        bal_local = self._w("bal_local")
+        bal_tx = self._w("bal_tx")
+        owned_subs = self.owned_subs
         for entry in entries:
             known[entry.id] = entry
             if entry.revalues is not None:
-                self.revalued_by.setdefault(entry.revalues, []).append(entry.id)
+                revalued_by = self._w("revalued_by")
+                revalued_by[entry.revalues] = [
+                    *revalued_by.get(entry.revalues, ()), entry.id
+                ]
             sub = entry.sub_account
             ids = by_sub.get(sub)
             if ids is None:
                 by_sub[sub] = [entry.id]
                 bal_local[sub] = entry.value_local
                 bal_tx[sub] = {entry.currency: entry.value}
+                if owned_subs is not None:
+                    owned_subs.add(sub)
             else:
+                if owned_subs is not None and sub not in owned_subs:
+                    # the list and the sums an older value shares: copy them once
+                    ids = by_sub[sub] = list(ids)
+                    bal_tx[sub] = dict(bal_tx[sub])
+                    owned_subs.add(sub)
                 ids.append(entry.id)
                 bal_local[sub] += entry.value_local
                 per = bal_tx[sub]
@@ -639,7 +672,7 @@ class Part:
         ms.policy = policy_of
         ms.explicit = explicit
         ms.settled(settlement)
-        match_of = self.match_of
+        match_of = self._w("match_of")
         for entry in joiners:
             match_of[entry.id] = match_id
         self._mark(ms)
@@ -684,16 +717,16 @@ class Part:
             self._dues(joiners) if self.due else None, pairs=False, conv=conv, base=base,
         )
         # validated: now change the state
-        ms = self.matches[match_id] = MatchState(
+        ms = self._w("matches")[match_id] = MatchState(
             match_id, joiners[0].sub_account, entry_ids, when, policy_of, explicit, settlement
         )
         if conv is not None:
             ms.conv, ms.base = conv, base
-        match_of = self.match_of
+        match_of = self._w("match_of")
         for entry_id in entry_ids:
             match_of[entry_id] = match_id
         if settlement.closed:
-            self.closed.update(entry_ids)
+            self._w("closed").update(entry_ids)
         else:
             self._mark(ms)
         return EntriesMatched.of(
@@ -742,9 +775,9 @@ class Part:
             ms.members = rest
             ms.settled(settlement)
             self._mark(ms)
-        del self.match_of[event.entry_id]
-        self.released_on[event.entry_id] = on
-        self.closed.discard(event.entry_id)
+        del self._w("match_of")[event.entry_id]
+        self._w("released_on")[event.entry_id] = on
+        self._w("closed").discard(event.entry_id)
 
     def _dissolved(self, event: MatchDissolved) -> None:
         what = f"dissolving match {event.match_id!r}"
@@ -754,10 +787,13 @@ class Part:
         ms = self._own(ms)
         ms.dissolved_on = on
         ms.changed_on = on
+        match_of = self._w("match_of")
+        released_on = self._w("released_on")
+        closed = self._w("closed")
         for entry_id in ms.members:
-            del self.match_of[entry_id]
-            self.released_on[entry_id] = on
-            self.closed.discard(entry_id)
+            del match_of[entry_id]
+            released_on[entry_id] = on
+            closed.discard(entry_id)
 
     def _due_changed(self, event: DueDateChanged) -> None:
         what = f"changing the due date of {event.entry_id!r}"
@@ -799,8 +835,8 @@ class Part:
             ms = self._own(ms)
             ms.settled(settlement)
             self._mark(ms)
-        self.due[entry.id] = due
-        self.due_changed_on[entry.id] = on
+        self._w("due")[entry.id] = due
+        self._w("due_changed_on")[entry.id] = on
 
     def _reversed(self, event: EntryReversed) -> None:
         what = f"reversing {event.entry_id!r}"
@@ -845,13 +881,14 @@ class Part:
         members = [original, reversal]
         settlement = settle(members, [], ClosePolicy.ALL_CURRENCIES, self.local, None, pairs=False)
         self.post_many([reversal], checked=True)
-        ms = self.matches[event.match_id] = MatchState(
+        ms = self._w("matches")[event.match_id] = MatchState(
             event.match_id, original.sub_account, (original.id, reversal.id), on,
             ClosePolicy.ALL_CURRENCIES, (), settlement,
         )
-        self.match_of[original.id] = event.match_id
-        self.match_of[reversal.id] = event.match_id
-        self.reversed_by[original.id] = reversal.id
+        match_of = self._w("match_of")
+        match_of[original.id] = event.match_id
+        match_of[reversal.id] = event.match_id
+        self._w("reversed_by")[original.id] = reversal.id
         self._mark(ms)
 
     def _noticed(self, event: NoticeRecorded) -> None:
@@ -899,9 +936,9 @@ class Part:
                     entry_id=entry_id, field="on", value=on,
                 )
         # validated: now change the state
-        notices = self.notices
+        notices = self._w("notices")
         for entry_id in event.entry_ids:
-            notices.setdefault(entry_id, []).append(event)
+            notices[entry_id] = [*notices.get(entry_id, ()), event]
 
 
 _PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))
@@ -984,6 +1021,48 @@ def _key(entry: Entry) -> Partition:
     return Partition(entry.side, entry.party)
 
 
+_KT = TypeVar("_KT")
+_VT = TypeVar("_VT")
+#: A global index: in memory, or over a store's index reached by lookups.
+Index: TypeAlias = PMap[_KT, _VT] | Backed[_KT, _VT]
+Draft: TypeAlias = Builder[_KT, _VT] | BackedBuilder[_KT, _VT]
+
+
+class PartitionSource(Protocol):
+    """What a store gives to open a ledger without loading it (see :meth:`Book.from_source`).
+
+    Every method only reads: the ledger calls them when a query first needs
+    a partition, an index entry or the whole history.
+    """
+
+    def event_count(self) -> int:
+        """The number of events in the ledger's history."""
+
+    def partitions(self) -> Iterable[Partition]:
+        """Every partition with events."""
+
+    def partition_events(self, partition: Partition) -> Sequence[Event]:
+        """A partition's events, in order."""
+
+    def partition_of_entry(self, entry_id: str) -> Partition | None:
+        """The partition of an entry, or ``None``."""
+
+    def partition_of_match(self, match_id: str) -> Partition | None:
+        """The partition of a match, or ``None``."""
+
+    def entries_with_reference(self, reference: str) -> tuple[str, ...] | None:
+        """The ids of the entries with this payment reference, in posting order, or ``None``."""
+
+    def entry_count(self) -> int:
+        """The number of entries."""
+
+    def match_count(self) -> int:
+        """The number of matches."""
+
+    def events(self) -> Iterable[Event]:
+        """Every event, in the order of the history."""
+
+
 class _Chunk:
     """One operation's records in the global log: a persistent, singly linked list."""
 
@@ -1009,6 +1088,58 @@ class _Chunk:
         return found
 
 
+class _StoredChunk(_Chunk):
+    """The history a store holds: its records are read on first need."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: PartitionSource) -> None:  # noqa: D107
+        self.source = source
+        self.prev = None
+        self.n = source.event_count()
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "records":
+            raise AttributeError(name)
+        records = tuple(map(_as_record, self.source.events()))
+        if len(records) != self.n:
+            raise InvalidEventError(
+                f"the store holds {len(records)} events, not the {self.n} it counted",
+                field="events", value=len(records),
+            )
+        self.records = records
+        return records
+
+
+def _as_record(event: Event) -> Record:
+    return event.entry if type(event) is EntryPosted else event
+
+
+class _StoredPart(Part):
+    """A partition a store holds: folded from its events on first access."""
+
+    __slots__ = ("_source",)
+
+    def __init__(self, local: str, key: Partition, source: PartitionSource) -> None:  # noqa: D107
+        object.__setattr__(self, "_source", source)
+        self.local = local
+        self.key = key
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in Part.__slots__:
+            raise AttributeError(name)
+        key = self.key
+        assert key is not None
+        book = Book.replay(self.local, self._source.partition_events(Partition(*key)))
+        loaded = book.parts.get(key) or Part(self.local, key)
+        for slot in Part.__slots__:
+            if slot not in ("local", "key"):
+                setattr(self, slot, getattr(loaded, slot))
+        self.owned = set()
+        self.foreign = _nowhere
+        return getattr(self, name)
+
+
 class Book:
     """The ledger's whole state: partitions plus global indexes, all persistent.
 
@@ -1023,11 +1154,11 @@ class Book:
         self.local = local_currency
         self.parts: PMap[tuple[Side, str], Part] = PMap()
         #: entry id -> its partition
-        self.where: PMap[str, Partition] = PMap()
+        self.where: Index[str, Partition] = PMap()
         #: match id -> its partition
-        self.mwhere: PMap[str, Partition] = PMap()
+        self.mwhere: Index[str, Partition] = PMap()
         #: payment reference (KID) -> the ids of the entries that carry it
-        self.kid: PMap[str, tuple[str, ...]] = PMap()
+        self.kid: Index[str, tuple[str, ...]] = PMap()
         self.log: _Chunk | None = None
 
     @property
@@ -1038,6 +1169,24 @@ class Book:
         if self.log is not None:
             for chunk in self.log.chunks(after):
                 yield from chunk
+
+    @classmethod
+    def from_source(cls, local_currency: str, source: PartitionSource) -> Book:
+        """A book whose partitions, indexes and history a store supplies on demand.
+
+        Opening costs the number of partitions; a query on one party folds
+        that party's events when it first needs them.
+        """
+        book = cls(local_currency)
+        book.parts = PMap.of(
+            (Partition(*key), _StoredPart(local_currency, Partition(*key), source))
+            for key in source.partitions()
+        )
+        book.where = Backed(source.partition_of_entry, source.entry_count())
+        book.mwhere = Backed(source.partition_of_match, source.match_count())
+        book.kid = Backed(source.entries_with_reference, 0)
+        book.log = _StoredChunk(source) if source.event_count() else None
+        return book
 
     @classmethod
     def replay(cls, local_currency: str, records: Iterable[Record | EntryPosted]) -> Book:
@@ -1196,15 +1345,17 @@ _EMPTY: Final = Part("XXX")
 class Txn:
     """The draft of the next :class:`Book`: owns copies of the partitions it changes."""
 
-    __slots__ = ("base", "kid", "mwhere", "owned", "records", "where")
+    __slots__ = ("base", "kid", "mwhere", "numbers", "owned", "records", "where")
 
     def __init__(self, base: Book) -> None:
         self.base = base
         self.owned: dict[tuple[Side, str], Part] = {}
-        self.where = base.where.mutate()
-        self.mwhere = base.mwhere.mutate()
-        self.kid = base.kid.mutate()
+        self.where: Draft[str, Partition] = base.where.mutate()
+        self.mwhere: Draft[str, Partition] = base.mwhere.mutate()
+        self.kid: Draft[str, tuple[str, ...]] = base.kid.mutate()
         self.records: list[Record] = []
+        #: the next generated match number per partition, once asked
+        self.numbers: dict[tuple[Side, str], int] = {}
 
     def _foreign(self, entry_id: str) -> tuple[Entry, str | None] | None:
         key = self.where.get(entry_id)
@@ -1328,17 +1479,23 @@ class Txn:
                 groups[key] = [entry]
             else:
                 group.append(entry)
-        where = self.where
-        kid = self.kid
+        references: dict[str, list[str]] = {}
         for key, group in groups.items():
             part = self.own(key)
             part.post_many(group, checked=True)
-            part.log.extend(group)
+            part._w("log").extend(group)
+            self.where.update([(entry.id, key) for entry in group])
             for entry in group:
-                where[entry.id] = key
                 reference = entry.reference
                 if reference is not None:
-                    kid[reference] = (*kid.get(reference, ()), entry.id)
+                    found = references.get(reference)
+                    if found is None:
+                        references[reference] = [entry.id]
+                    else:
+                        found.append(entry.id)
+        if references:
+            kid = self.kid
+            kid.update([(ref, (*kid.get(ref, ()), *ids)) for ref, ids in references.items()])
         self.records.extend(entries)
 
     # -- other events ------------------------------------------------------------------------
@@ -1378,7 +1535,7 @@ class Txn:
             )
         part = self.own(key)
         part.apply(event, policy)
-        part.log.append(event)
+        part._w("log").append(event)
         self.records.append(event)
         if kind is EntryReversed:
             reversal = event.reversal  # type: ignore[union-attr]
@@ -1421,11 +1578,15 @@ class Txn:
     def new_match_id(self, key: Partition, taken: Sequence[str] = ()) -> str:
         """The next generated match id of partition *key*: its own count, plus one."""
         prefix = key.match_prefix
-        part = self.owned.get(key) or self.base.parts.get(key)
-        number = (0 if part is None else len(part.matches)) + 1
+        number = self.numbers.get(key)
+        if number is None:
+            part = self.owned.get(key) or self.base.parts.get(key)
+            number = (0 if part is None else len(part.matches)) + 1
         mwhere = self.mwhere
         while f"{prefix}{number}" in mwhere or f"{prefix}{number}" in taken:
             number += 1
+        if not taken:
+            self.numbers[key] = number
         return f"{prefix}{number}"
 
     def new_match(
@@ -1465,7 +1626,7 @@ class Txn:
         part = self.own(key)
         event = part.new_match(match_id, entry_ids, on, allocations, close_policy, policy, rates)
         logged = event if record is None else record
-        part.log.append(logged)
+        part._w("log").append(logged)
         self.mwhere[match_id] = key
         self.records.append(logged)
         return event

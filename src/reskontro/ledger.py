@@ -51,7 +51,7 @@ from typing import Any, Final, final
 import attrs
 
 from reskontro._gc import paused
-from reskontro._state import Book, MatchState, Part, Partition, Record, Txn
+from reskontro._state import Book, MatchState, Part, Partition, PartitionSource, Record, Txn
 from reskontro.currency import check_currency, quantum
 from reskontro.display import html_table
 from reskontro.entries import Entry, EntryKind, Side, SubAccount
@@ -90,7 +90,7 @@ from reskontro.matching import (
 from reskontro.money import CONTEXT, Money, parse_amount
 from reskontro.rates import RateTable
 
-__all__ = ["Ledger", "LedgerOptions", "Partition"]
+__all__ = ["Ledger", "LedgerOptions", "Partition", "PartitionSource"]
 
 _ZERO: Final = Decimal(0)
 _FX_KINDS: Final = frozenset({
@@ -289,6 +289,32 @@ class Ledger:
         )
         code = check_currency(local_currency)
         return cls._make(code, options, _replay(code, events))
+
+    @classmethod
+    def from_source(
+        cls,
+        source: PartitionSource,
+        local_currency: str,
+        *,
+        post_against_post: PostAgainstPost = PostAgainstPost.WARN,
+        auto_close_zero: bool = False,
+        cross_currency: bool = False,
+    ) -> Ledger:
+        """A ledger whose history a store supplies on demand (see :class:`PartitionSource`).
+
+        Nothing is read up front but the list of partitions: a query about one
+        party folds that party's events on first need, an id is looked up in
+        the store's indexes, and the whole history is read only when asked for
+        (``events``, a whole-ledger query). The engine only calls *source*; it
+        never does I/O of its own. The result equals
+        ``Ledger.from_events(source.events(), ...)``.
+        """
+        options = LedgerOptions(
+            post_against_post=post_against_post, auto_close_zero=auto_close_zero,
+            cross_currency=cross_currency,
+        )
+        code = check_currency(local_currency)
+        return cls._make(code, options, Book.from_source(code, source))
 
     # -- identity --------------------------------------------------------------
 
