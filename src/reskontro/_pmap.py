@@ -274,8 +274,7 @@ class Builder(Generic[_K, _V]):
         if top is None:
             return self._base
         for i in self._mids:
-            mid = top[i]
-            top[i] = tuple(mid) if any(leaf for leaf in mid) else None
+            top[i] = tuple(top[i])
         self._mids = set()
         self._owned = set()
         self._top = None

@@ -1093,7 +1093,7 @@ class _StoredChunk(_Chunk):
 
     __slots__ = ("source",)
 
-    def __init__(self, source: PartitionSource) -> None:  # noqa: D107
+    def __init__(self, source: PartitionSource) -> None:
         self.source = source
         self.prev = None
         self.n = source.event_count()
@@ -1120,7 +1120,7 @@ class _StoredPart(Part):
 
     __slots__ = ("_source",)
 
-    def __init__(self, local: str, key: Partition, source: PartitionSource) -> None:  # noqa: D107
+    def __init__(self, local: str, key: Partition, source: PartitionSource) -> None:
         object.__setattr__(self, "_source", source)
         self.local = local
         self.key = key
@@ -1355,7 +1355,7 @@ class Txn:
         self.kid: Draft[str, tuple[str, ...]] = base.kid.mutate()
         self.records: list[Record] = []
         #: the next generated match number per partition, once asked
-        self.numbers: dict[tuple[Side, str], int] = {}
+        self.numbers: dict[Partition, tuple[str, int]] = {}
 
     def _foreign(self, entry_id: str) -> tuple[Entry, str | None] | None:
         key = self.where.get(entry_id)
@@ -1471,16 +1471,17 @@ class Txn:
     ) -> None:
         if not checked:
             self.check_posting(entries, batch=batch)
-        groups: dict[Partition, list[Entry]] = {}
+        groups: dict[tuple[Side, str], list[Entry]] = {}
         for entry in entries:
-            key = Partition(entry.side, entry.party)
-            group = groups.get(key)
+            pair = (entry.side, entry.party)
+            group = groups.get(pair)
             if group is None:
-                groups[key] = [entry]
+                groups[pair] = [entry]
             else:
                 group.append(entry)
         references: dict[str, list[str]] = {}
-        for key, group in groups.items():
+        for pair, group in groups.items():
+            key = Partition(*pair)
             part = self.own(key)
             part.post_many(group, checked=True)
             part._w("log").extend(group)
@@ -1577,17 +1578,20 @@ class Txn:
 
     def new_match_id(self, key: Partition, taken: Sequence[str] = ()) -> str:
         """The next generated match id of partition *key*: its own count, plus one."""
-        prefix = key.match_prefix
-        number = self.numbers.get(key)
-        if number is None:
+        found = self.numbers.get(key)
+        if found is None:
             part = self.owned.get(key) or self.base.parts.get(key)
-            number = (0 if part is None else len(part.matches)) + 1
+            prefix, number = key.match_prefix, (0 if part is None else len(part.matches)) + 1
+        else:
+            prefix, number = found
         mwhere = self.mwhere
-        while f"{prefix}{number}" in mwhere or f"{prefix}{number}" in taken:
+        match_id = f"{prefix}{number}"
+        while match_id in mwhere or match_id in taken:
             number += 1
+            match_id = f"{prefix}{number}"
         if not taken:
-            self.numbers[key] = number
-        return f"{prefix}{number}"
+            self.numbers[key] = (prefix, number + 1)
+        return match_id
 
     def new_match(
         self,
