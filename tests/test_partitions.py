@@ -307,3 +307,76 @@ def test_one_partys_question_reads_only_that_party() -> None:
     # the whole history is read when asked for
     assert more.events[: ledger.event_count] == ledger.events
     assert "events" in source.asked
+
+
+class _SnapshotSource(_Source):
+    """A store stand-in that keeps a snapshot of each partition halfway through its history."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        super().__init__(ledger)
+        self.snapshots: dict[Partition, tuple[bytes, int]] = {}
+        for partition in ledger.partitions():
+            events = [e for p, e in self.history if p == partition]
+            half = len(events) // 2
+            # the partition as it stood after its first `half` events
+            upto = next(
+                (n for n in range(len(self.history) + 1)
+                 if sum(1 for p, _ in self.history[:n] if p == partition) == half), 0,
+            )
+            earlier = Ledger.from_events(
+                [e for _, e in self.history[:upto]], "NOK",
+                post_against_post=ledger.options.post_against_post,
+                cross_currency=ledger.options.cross_currency,
+            )
+            self.snapshots[partition] = (earlier.partition_snapshot(partition), half)
+
+    def partition_snapshot(self, partition: Partition) -> tuple[bytes, int] | None:
+        self.asked.append(f"snapshot {partition}")
+        return self.snapshots.get(partition)
+
+    def partition_events_after(self, partition: Partition, version: int) -> list[Event]:
+        return [e for p, e in self.history if p == partition][version:]
+
+
+@given(LEDGERS)
+def test_a_ledger_opened_from_snapshots_and_their_tails_equals_the_original(
+    ledger: Ledger,
+) -> None:
+    source = _SnapshotSource(ledger)
+    opened = Ledger.from_source(
+        source, "NOK", post_against_post=ledger.options.post_against_post,
+        cross_currency=ledger.options.cross_currency,
+    )
+    for party in PARTIES:
+        for side in Side:
+            assert opened.items(party=party, side=side) == ledger.items(party=party, side=side)
+            assert opened.balance(party=party, side=side) == ledger.balance(
+                party=party, side=side
+            )
+            assert opened.matches(party=party, include_dissolved=True) == ledger.matches(
+                party=party, include_dissolved=True
+            )
+    # every partition came from its snapshot and tail, none from its whole history
+    assert not [asked for asked in source.asked if asked.startswith("partition ")]
+    assert opened == ledger
+
+
+def test_a_snapshot_loads_nothing_but_reskontro_values() -> None:
+    """A tampered snapshot that would call a function is refused, not run."""
+    import pickle as std_pickle
+
+    from reskontro._state import SNAPSHOT_MAGIC, restore
+    from reskontro.exceptions import SerializationError
+
+    class Evil:
+        def __reduce__(self) -> tuple[object, ...]:
+            return (print, ("owned",))
+
+    tampered = SNAPSHOT_MAGIC + std_pickle.dumps(("NOK", None, Evil()))
+    with pytest.raises(SerializationError, match=r"may not hold builtins\.print"):
+        restore(tampered, "NOK", Partition(Side.RECEIVABLE, "1"))
+    with pytest.raises(SerializationError, match="not a reskontro partition snapshot"):
+        restore(b"junk", "NOK", Partition(Side.RECEIVABLE, "1"))
+    good = _book().partition_snapshot(Partition(Side.RECEIVABLE, "1"))
+    with pytest.raises(SerializationError, match="not of receivable:2"):
+        restore(good, "NOK", Partition(Side.RECEIVABLE, "2"))

@@ -8,13 +8,15 @@ anything, so a refused event leaves the state as it was.
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
 import sys
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any, Final, NamedTuple, Protocol, TypeAlias, TypeVar
+from typing import Any, Final, NamedTuple, Protocol, TypeAlias, TypeVar, cast
 
 from reskontro._pmap import Backed, BackedBuilder, Builder, PMap
 from reskontro.entries import Entry, Side, SubAccount
@@ -45,6 +47,7 @@ from reskontro.exceptions import (
     PostAgainstPostError,
     PostAgainstPostWarning,
     ReversalError,
+    SerializationError,
     SubAccountMismatchError,
 )
 from reskontro.matching import (
@@ -1063,6 +1066,79 @@ class PartitionSource(Protocol):
         """Every event, in the order of the history."""
 
 
+class SnapshotSource(PartitionSource, Protocol):
+    """A source that also keeps snapshots of partition states (see :func:`snapshot`)."""
+
+    def partition_snapshot(self, partition: Partition) -> tuple[bytes, int] | None:
+        """The latest snapshot of a partition and how many of its events it covers."""
+
+    def partition_events_after(self, partition: Partition, version: int) -> Sequence[Event]:
+        """A partition's events after the first *version*, in order."""
+
+
+#: The first bytes of a partition snapshot, with its format version.
+SNAPSHOT_MAGIC: Final = b"reskontro-partition-1\n"
+
+
+def snapshot(part: Part) -> bytes:
+    """A partition's state as bytes: what a store keeps so it need not replay the history."""
+    fields = {name: getattr(part, name) for name in _FIELDS}
+    fields["log"] = list(fields["log"])
+    return SNAPSHOT_MAGIC + pickle.dumps(
+        (part.local, tuple(part.key) if part.key is not None else None, fields), protocol=5
+    )
+
+
+class _SnapshotUnpickler(pickle.Unpickler):
+    """Loads only what a snapshot holds: reskontro's own values, decimals and dates."""
+
+    _ALLOWED: Final = {
+        ("decimal", "Decimal"), ("datetime", "date"), ("builtins", "set"),
+        ("builtins", "frozenset"), ("copyreg", "_reconstructor"), ("builtins", "object"),
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._ALLOWED or (
+            module.startswith("reskontro.") and not name.startswith("_")
+        ) or (module == "reskontro._state" and name in ("Part", "MatchState")):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a snapshot may not hold {module}.{name}")
+
+
+def restore(data: bytes, local_currency: str, key: tuple[Side, str]) -> Part:
+    """The partition state :func:`snapshot` wrote.
+
+    Raises:
+        SerializationError: the bytes are not a snapshot of this partition.
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)) or not bytes(
+        data[: len(SNAPSHOT_MAGIC)]
+    ) == SNAPSHOT_MAGIC:
+        raise SerializationError(
+            f"not a reskontro partition snapshot (format {SNAPSHOT_MAGIC!r})",
+            field="snapshot", value=bytes(data[:32]) if isinstance(data, bytes) else data,
+        )
+    try:
+        local, stored_key, fields = _SnapshotUnpickler(
+            io.BytesIO(bytes(data[len(SNAPSHOT_MAGIC):]))
+        ).load()
+    except Exception as error:
+        raise SerializationError(
+            f"the snapshot of {Partition(*key)} cannot be read: {error}",
+            field="snapshot", value=str(Partition(*key)),
+        ) from None
+    if local != local_currency or tuple(stored_key or ()) != tuple(key):
+        raise SerializationError(
+            f"the snapshot is of {stored_key!r} in {local!r}, not of {Partition(*key)} "
+            f"in {local_currency!r}",
+            field="snapshot", value=str(Partition(*key)),
+        )
+    part = Part(local_currency, Partition(*key))
+    for name in _FIELDS:
+        setattr(part, name, fields[name])
+    return part
+
+
 class _Chunk:
     """One operation's records in the global log: a persistent, singly linked list."""
 
@@ -1130,14 +1206,45 @@ class _StoredPart(Part):
             raise AttributeError(name)
         key = self.key
         assert key is not None
-        book = Book.replay(self.local, self._source.partition_events(Partition(*key)))
-        loaded = book.parts.get(key) or Part(self.local, key)
+        loaded = _load_part(self.local, Partition(*key), self._source)
         for slot in Part.__slots__:
             if slot not in ("local", "key"):
                 setattr(self, slot, getattr(loaded, slot))
         self.owned = set()
         self.foreign = _nowhere
         return getattr(self, name)
+
+
+def _load_part(local: str, key: Partition, source: PartitionSource) -> Part:
+    """A partition's state from its snapshot and the events after it, or from all its events."""
+    found = None
+    if hasattr(source, "partition_snapshot"):
+        found = cast(SnapshotSource, source).partition_snapshot(key)
+    if found is None:
+        book = Book.replay(local, source.partition_events(key))
+        return book.parts.get(key) or Part(local, key)
+    data, version = found
+    part = restore(data, local, key)
+    if len(part.log) != version:
+        raise SerializationError(
+            f"the snapshot of {key} holds {len(part.log)} events, not the {version} it claims",
+            field="snapshot", value=str(key),
+        )
+    tail = cast(SnapshotSource, source).partition_events_after(key, version)
+    if not tail:
+        return part
+    # replay the tail on a book of this one partition
+    book = Book(local)
+    book.parts = PMap.of([(key, part.frozen())])
+    book.where = PMap.of((entry_id, key) for entry_id in part.entries)
+    book.mwhere = PMap.of((match_id, key) for match_id in part.matches)
+    txn = Txn(book)
+    for event in tail:
+        if type(event) is EntryPosted:
+            txn.post_many([event.entry], batch=False)
+        else:
+            txn.apply(event)
+    return txn.finish().parts[key]
 
 
 class Book:

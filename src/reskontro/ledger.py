@@ -51,7 +51,17 @@ from typing import Any, Final, final
 import attrs
 
 from reskontro._gc import paused
-from reskontro._state import Book, MatchState, Part, Partition, PartitionSource, Record, Txn
+from reskontro._state import (
+    Book,
+    MatchState,
+    Part,
+    Partition,
+    PartitionSource,
+    Record,
+    SnapshotSource,
+    Txn,
+    snapshot,
+)
 from reskontro.currency import check_currency, quantum
 from reskontro.display import html_table
 from reskontro.entries import Entry, EntryKind, Side, SubAccount
@@ -90,7 +100,7 @@ from reskontro.matching import (
 from reskontro.money import CONTEXT, Money, parse_amount
 from reskontro.rates import RateTable
 
-__all__ = ["Ledger", "LedgerOptions", "Partition", "PartitionSource"]
+__all__ = ["Ledger", "LedgerOptions", "Partition", "PartitionSource", "SnapshotSource"]
 
 _ZERO: Final = Decimal(0)
 _FX_KINDS: Final = frozenset({
@@ -369,6 +379,23 @@ class Ledger:
         """
         part = self._book.parts.get(_partition(partition))
         return 0 if part is None else len(part.log)
+
+    def partition_snapshot(self, partition: Partition) -> bytes:
+        """A partition's state as bytes, for a store to keep (and to open from).
+
+        A ledger opened from a source with snapshots restores the partition
+        from its latest snapshot and replays only the events after it. The
+        bytes are reskontro's own format, read back only into reskontro's own
+        values (nothing else may be loaded from them).
+
+        >>> e = Entry.invoice("F-1", party="7", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> Ledger("NOK").post(e).partition_snapshot(Partition(Side.RECEIVABLE, "7"))[:21]
+        b'reskontro-partition-1'
+        """
+        part = self._book.parts.get(_partition(partition))
+        if part is None:
+            return snapshot(Part(self._local, Partition(*_partition(partition))))
+        return snapshot(part)
 
     def partition_events(self, partition: Partition) -> tuple[Event, ...]:
         """A partition's history: its events, in order (O(party))."""
