@@ -2,15 +2,16 @@
 
 A :class:`PMap` never changes: :meth:`PMap.set` and a :class:`Builder` make a
 new map that shares everything it did not touch with the old one. The keys
-are spread by hash over a two-level table of 256 x 256 slots, each slot a
-small dict; a change copies the slot it lands in and the two short paths to
-it, so setting a key costs O(1) however large the map (a million entries:
-about 15 keys to a slot) and an old map stays valid and cheap to keep.
+are spread by hash over a trie of four levels of 16 branches, whose 65 536
+leaves are small dicts; a change copies the leaf it lands in and the four
+16-slot nodes on the path to it, so setting a key costs O(1) however large
+the map (a million keys: about 15 to a leaf) and an old map stays valid and
+cheap to keep.
 
 The standard library has no persistent map, and the HAMT of the
 ``immutables`` package costs several microseconds a key to build and to set,
-which a million-entry ledger pays at every load; a dict per slot is what
-Python does fastest.
+which a million-entry ledger pays at every load; a dict per leaf is what
+Python does fastest, and narrow nodes keep the copying of a path short.
 
 Iteration order is the hash order, not insertion order: callers that need
 an order sort or keep one of their own.
@@ -30,25 +31,58 @@ _K = TypeVar("_K")
 _V = TypeVar("_V")
 _T = TypeVar("_T")
 
-_BITS: Final = 8
-_WIDTH: Final = 1 << _BITS
-_MASK: Final = _WIDTH - 1
-_EMPTY_TOP: Final[tuple[Any, ...]] = (None,) * _WIDTH
+_EMPTY: Final[tuple[Any, ...]] = (None,) * 16
+
+
+def _find(root: tuple[Any, ...] | None, key: Any, default: Any) -> Any:
+    if root is None:
+        return default
+    h = hash(key)
+    node = root[h & 15]
+    if node is None:
+        return default
+    node = node[(h >> 4) & 15]
+    if node is None:
+        return default
+    node = node[(h >> 8) & 15]
+    if node is None:
+        return default
+    leaf = node[(h >> 12) & 15]
+    if leaf is None:
+        return default
+    return leaf.get(key, default)
+
+
+def _leaves(root: tuple[Any, ...] | None) -> Iterator[dict[Any, Any]]:
+    if root is None:
+        return
+    for a in root:
+        if a is not None:
+            for b in a:
+                if b is not None:
+                    for c in b:
+                        if c is not None:
+                            for leaf in c:
+                                if leaf:
+                                    yield leaf
+
+
+_ABSENT: Final = object()
 
 
 class PMap(Generic[_K, _V]):
     """An immutable mapping with O(1) updates that share structure; see the module docstring."""
 
-    __slots__ = ("_len", "_top")
+    __slots__ = ("_len", "_root")
 
     def __init__(self) -> None:
-        self._top: tuple[Any, ...] = _EMPTY_TOP
+        self._root: tuple[Any, ...] | None = None
         self._len = 0
 
     @classmethod
-    def _make(cls, top: tuple[Any, ...], length: int) -> PMap[_K, _V]:
+    def _make(cls, root: tuple[Any, ...] | None, length: int) -> PMap[_K, _V]:
         new: PMap[_K, _V] = object.__new__(cls)
-        new._top = top
+        new._root = root
         new._len = length
         return new
 
@@ -60,8 +94,7 @@ class PMap(Generic[_K, _V]):
         2
         """
         builder: Builder[_K, _V] = Builder(cls())
-        for key, value in items:
-            builder[key] = value
+        builder.update(items)
         return builder.finish()
 
     def __len__(self) -> int:
@@ -73,61 +106,55 @@ class PMap(Generic[_K, _V]):
     def get(self, key: _K, default: _T) -> _V | _T: ...
 
     def get(self, key: _K, default: Any = None) -> Any:
-        h = hash(key)
-        mid = self._top[h & _MASK]
-        if mid is None:
-            return default
-        leaf = mid[(h >> _BITS) & _MASK]
-        if leaf is None:
-            return default
-        return leaf.get(key, default)
+        return _find(self._root, key, default)
 
     def __getitem__(self, key: _K) -> _V:
-        h = hash(key)
-        mid = self._top[h & _MASK]
-        if mid is not None:
-            leaf = mid[(h >> _BITS) & _MASK]
-            if leaf is not None:
-                return leaf[key]  # type: ignore[no-any-return]
-        raise KeyError(key)
+        found = _find(self._root, key, _ABSENT)
+        if found is _ABSENT:
+            raise KeyError(key)
+        return found  # type: ignore[no-any-return]
 
     def __contains__(self, key: object) -> bool:
         try:
-            h = hash(key)
+            return _find(self._root, key, _ABSENT) is not _ABSENT
         except TypeError:
             return False
-        mid = self._top[h & _MASK]
-        if mid is None:
-            return False
-        leaf = mid[(h >> _BITS) & _MASK]
-        return leaf is not None and key in leaf
-
-    def _leaves(self) -> Iterator[dict[_K, _V]]:
-        for mid in self._top:
-            if mid is not None:
-                for leaf in mid:
-                    if leaf:
-                        yield leaf
 
     def items(self) -> Iterator[tuple[_K, _V]]:
-        for leaf in self._leaves():
+        for leaf in _leaves(self._root):
             yield from leaf.items()
 
     def keys(self) -> Iterator[_K]:
-        for leaf in self._leaves():
+        for leaf in _leaves(self._root):
             yield from leaf
 
     def __iter__(self) -> Iterator[_K]:
         return self.keys()
 
     def values(self) -> Iterator[_V]:
-        for leaf in self._leaves():
+        for leaf in _leaves(self._root):
             yield from leaf.values()
 
     def set(self, key: _K, value: _V) -> PMap[_K, _V]:
-        builder = Builder(self)
-        builder[key] = value
-        return builder.finish()
+        """A map with *key* set: copies one leaf and the four short nodes above it."""
+        h = hash(key)
+        i1, i2, i3, i4 = h & 15, (h >> 4) & 15, (h >> 8) & 15, (h >> 12) & 15
+        n0 = self._root or _EMPTY
+        n1 = n0[i1] or _EMPTY
+        n2 = n1[i2] or _EMPTY
+        n3 = n2[i3] or _EMPTY
+        leaf = n3[i4]
+        if leaf is None:
+            leaf, grown = {key: value}, 1
+        else:
+            grown = key not in leaf
+            leaf = leaf.copy()
+            leaf[key] = value
+        # C-level tuple concatenation: the fastest way to copy a 16-slot node with one change
+        n3 = n3[:i4] + (leaf,) + n3[i4 + 1:]  # noqa: RUF005
+        n2 = n2[:i3] + (n3,) + n2[i3 + 1:]  # noqa: RUF005
+        n1 = n1[:i2] + (n2,) + n1[i2 + 1:]  # noqa: RUF005
+        return PMap._make(n0[:i1] + (n1,) + n0[i1 + 1:], self._len + grown)  # noqa: RUF005
 
     def mutate(self) -> Builder[_K, _V]:
         """A builder that starts from this map; its :meth:`Builder.finish` gives the new map."""
@@ -149,92 +176,96 @@ class PMap(Generic[_K, _V]):
 
 
 class Builder(Generic[_K, _V]):
-    """A private, mutable draft of a :class:`PMap`: copies only the slots it changes."""
+    """A private, mutable draft of a :class:`PMap`: copies only the nodes it changes.
 
-    __slots__ = ("_base", "_len", "_mids", "_owned", "_top")
+    Its own copies are lists, kept by the node's place in the trie (the root
+    is 0, a level-1 node 1 + 4 bits of the hash, level 2: 17 + 8 bits, level
+    3: 273 + 12 bits); :meth:`finish` turns them back into tuples.
+    """
+
+    __slots__ = ("_base", "_len", "_lists", "_owned", "_sets")
 
     def __init__(self, base: PMap[_K, _V]) -> None:
         self._base = base
-        #: the top level, copied on the first change (an untouched builder costs nothing)
-        self._top: list[Any] | None = None
+        #: keys set on the base map one by one, before the builder copies nodes of its own
+        self._sets = 0
         self._len = base._len
-        self._mids: set[int] = set()
-        #: the slots (h & 0xFFFF) whose dicts this builder owns
+        self._lists: dict[int, list[Any]] = {}
+        #: the leaves (h & 0xFFFF) whose dicts this builder owns
         self._owned: set[int] = set()
 
-    def _writable(self) -> list[Any]:
-        top = self._top
-        if top is None:
-            top = self._top = list(self._base._top)
-        return top
+    def _root(self) -> Any:
+        lists = self._lists
+        return lists[0] if lists else self._base._root
 
-    def _leaf(self, key: _K, create: bool) -> dict[_K, _V] | None:
-        h = hash(key)
-        i = h & _MASK
-        top = self._writable()
-        mid = top[i]
-        if i not in self._mids:
-            if mid is None:
-                if not create:
-                    return None
-                mid = [None] * _WIDTH
-            else:
-                mid = list(mid)
-            top[i] = mid
-            self._mids.add(i)
-        j = (h >> _BITS) & _MASK
-        leaf = mid[j]
+    def _leaf(self, h: int) -> dict[_K, _V]:
+        """The leaf dict for hash *h*, owned by this builder (created if missing)."""
+        lists = self._lists
+        root = lists.get(0)
+        if root is None:
+            old = self._base._root
+            root = lists[0] = list(_EMPTY if old is None else old)
+        i = h & 15
+        n1 = lists.get(1 + i)
+        if n1 is None:
+            old = root[i]
+            n1 = root[i] = lists[1 + i] = list(_EMPTY if old is None else old)
+        i2 = (h >> 4) & 15
+        k2 = 17 + (h & 0xFF)
+        n2 = lists.get(k2)
+        if n2 is None:
+            old = n1[i2]
+            n2 = n1[i2] = lists[k2] = list(_EMPTY if old is None else old)
+        i3 = (h >> 8) & 15
+        k3 = 273 + (h & 0xFFF)
+        n3 = lists.get(k3)
+        if n3 is None:
+            old = n2[i3]
+            n3 = n2[i3] = lists[k3] = list(_EMPTY if old is None else old)
+        i4 = (h >> 12) & 15
         slot = h & 0xFFFF
-        if slot not in self._owned:
-            if leaf is None:
-                if not create:
-                    return None
-                leaf = {}
-            else:
-                leaf = dict(leaf)
-            mid[j] = leaf
-            self._owned.add(slot)
-        return leaf  # type: ignore[no-any-return]
+        if slot in self._owned:
+            return n3[i4]  # type: ignore[no-any-return]
+        old = n3[i4]
+        leaf = n3[i4] = {} if old is None else old.copy()
+        self._owned.add(slot)
+        return leaf
 
     def __setitem__(self, key: _K, value: _V) -> None:
-        leaf = self._leaf(key, True)
-        assert leaf is not None
-        if key not in leaf:
-            self._len += 1
+        if not self._lists and self._sets < 4:
+            # a few keys: path-copy the map itself, cheaper than drafting nodes
+            base = self._base = self._base.set(key, value)
+            self._len = base._len
+            self._sets += 1
+            return
+        leaf = self._leaf(hash(key))
+        size = len(leaf)
         leaf[key] = value
+        self._len += len(leaf) - size
 
     def update(self, pairs: Iterable[tuple[_K, _V]]) -> None:
-        """Set many keys (the bulk path of posting: one tight loop)."""
-        top = self._writable()
-        mids = self._mids
-        owned = self._owned
-        added = 0
-        for key, value in pairs:
-            h = hash(key)
-            i = h & _MASK
-            mid = top[i]
-            if i not in mids:
-                mid = [None] * _WIDTH if mid is None else list(mid)
-                top[i] = mid
-                mids.add(i)
-            slot = h & 0xFFFF
-            if slot in owned:
-                leaf = mid[(h >> _BITS) & _MASK]
+        """Set many keys (the bulk path of posting): grouped by leaf, each leaf drafted once."""
+        by_leaf: dict[int, list[tuple[_K, _V]]] = {}
+        for pair in pairs:
+            slot = hash(pair[0]) & 0xFFFF
+            group = by_leaf.get(slot)
+            if group is None:
+                by_leaf[slot] = [pair]
             else:
-                j = (h >> _BITS) & _MASK
-                old = mid[j]
-                leaf = mid[j] = {} if old is None else dict(old)
-                owned.add(slot)
+                group.append(pair)
+        added = 0
+        leaf_of = self._leaf
+        for slot, group in by_leaf.items():
+            leaf = leaf_of(slot)
             size = len(leaf)
-            leaf[key] = value
+            leaf.update(group)
             added += len(leaf) - size
         self._len += added
 
     def __delitem__(self, key: _K) -> None:
-        leaf = self._leaf(key, False)
-        if leaf is None or key not in leaf:
+        if key not in self:
             raise KeyError(key)
-        del leaf[key]
+        del self._leaf(hash(key))[key]
         self._len -= 1
 
     @overload
@@ -243,42 +274,38 @@ class Builder(Generic[_K, _V]):
     def get(self, key: _K, default: _T) -> _V | _T: ...
 
     def get(self, key: _K, default: Any = None) -> Any:
-        h = hash(key)
-        top = self._top
-        mid = (self._base._top if top is None else top)[h & _MASK]
-        if mid is None:
-            return default
-        leaf = mid[(h >> _BITS) & _MASK]
-        if leaf is None:
-            return default
-        return leaf.get(key, default)
+        return _find(self._root(), key, default)
 
     def __contains__(self, key: object) -> bool:
         try:
-            h = hash(key)
+            return _find(self._root(), key, _ABSENT) is not _ABSENT
         except TypeError:
             return False
-        top = self._top
-        mid = (self._base._top if top is None else top)[h & _MASK]
-        if mid is None:
-            return False
-        leaf = mid[(h >> _BITS) & _MASK]
-        return leaf is not None and key in leaf
 
     def __len__(self) -> int:
         return self._len
 
     def finish(self) -> PMap[_K, _V]:
-        """The new map. The builder must not be used afterwards."""
-        top = self._top
-        if top is None:
+        """The new map. The builder may go on from it (its next change copies again)."""
+        lists = self._lists
+        if not lists:
             return self._base
-        for i in self._mids:
-            top[i] = tuple(top[i])
-        self._mids = set()
+        root: tuple[Any, ...] | None = None
+        for nid in sorted(lists, reverse=True):
+            node = tuple(lists[nid])
+            if nid >= 273:
+                p = nid - 273
+                lists[17 + (p & 0xFF)][(p >> 8) & 15] = node
+            elif nid >= 17:
+                q = nid - 17
+                lists[1 + (q & 15)][(q >> 4) & 15] = node
+            elif nid >= 1:
+                lists[0][nid - 1] = node
+            else:
+                root = node
+        self._lists = {}
         self._owned = set()
-        self._top = None
-        self._base = PMap._make(tuple(top), self._len)
+        self._base = PMap._make(root, self._len)
         return self._base
 
 
