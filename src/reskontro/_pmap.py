@@ -245,21 +245,44 @@ class Builder(Generic[_K, _V]):
 
     def update(self, pairs: Iterable[tuple[_K, _V]]) -> None:
         """Set many keys (the bulk path of posting): grouped by leaf, each leaf drafted once."""
-        by_leaf: dict[int, list[tuple[_K, _V]]] = {}
+        if not isinstance(pairs, (list, tuple)):
+            pairs = list(pairs)
+        if not self._lists and self._sets + len(pairs) <= 4:
+            for key, value in pairs:
+                self[key] = value
+            return
+        # group by the level-3 node, then by leaf: each node is drafted once
+        by_node: dict[int, dict[int, list[tuple[_K, _V]]]] = {}
         for pair in pairs:
-            slot = hash(pair[0]) & 0xFFFF
-            group = by_leaf.get(slot)
+            h = hash(pair[0])
+            leaves = by_node.get(h & 0xFFF)
+            if leaves is None:
+                leaves = by_node[h & 0xFFF] = {}
+            group = leaves.get((h >> 12) & 15)
             if group is None:
-                by_leaf[slot] = [pair]
+                leaves[(h >> 12) & 15] = [pair]
             else:
                 group.append(pair)
         added = 0
+        owned = self._owned
         leaf_of = self._leaf
-        for slot, group in by_leaf.items():
-            leaf = leaf_of(slot)
-            size = len(leaf)
-            leaf.update(group)
-            added += len(leaf) - size
+        lists = self._lists
+        for prefix, leaves in by_node.items():
+            n3 = None
+            for i4, group in leaves.items():
+                slot = prefix | (i4 << 12)
+                if n3 is None:
+                    leaf = leaf_of(slot)
+                    n3 = lists[273 + prefix]
+                elif slot in owned:
+                    leaf = n3[i4]
+                else:
+                    old = n3[i4]
+                    leaf = n3[i4] = {} if old is None else old.copy()
+                    owned.add(slot)
+                size = len(leaf)
+                leaf.update(group)
+                added += len(leaf) - size
         self._len += added
 
     def __delitem__(self, key: _K) -> None:
@@ -421,3 +444,48 @@ class BackedBuilder(Generic[_K, _V]):
     def finish(self) -> Backed[_K, _V]:
         base = self._base
         return Backed(base._lookup, base._length + self._added, self._over.finish(), base._cache)
+
+
+class Overlay(Generic[_K, _V]):
+    """A draft of an index as a plain dict of new keys over the index it starts from.
+
+    An operation's new keys go to the dict (as fast as Python gets); only
+    :meth:`finish` writes them into the persistent index, grouped by leaf.
+    """
+
+    __slots__ = ("base", "new")
+
+    def __init__(self, base: PMap[_K, _V] | Backed[_K, _V]) -> None:
+        self.base = base
+        self.new: dict[_K, _V] = {}
+
+    @overload
+    def get(self, key: _K) -> _V | None: ...
+    @overload
+    def get(self, key: _K, default: _T) -> _V | _T: ...
+
+    def get(self, key: _K, default: Any = None) -> Any:
+        try:
+            found = self.new.get(key, _MISSING)
+        except TypeError:
+            return default
+        return self.base.get(key, default) if found is _MISSING else found
+
+    def __contains__(self, key: object) -> bool:
+        try:
+            return key in self.new or key in self.base
+        except TypeError:
+            return False
+
+    def __setitem__(self, key: _K, value: _V) -> None:
+        self.new[key] = value
+
+    def update(self, pairs: Iterable[tuple[_K, _V]]) -> None:
+        self.new.update(pairs)
+
+    def finish(self) -> PMap[_K, _V] | Backed[_K, _V]:
+        if not self.new:
+            return self.base
+        builder = self.base.mutate()
+        builder.update(list(self.new.items()))
+        return builder.finish()

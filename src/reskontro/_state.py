@@ -18,7 +18,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, NamedTuple, Protocol, TypeAlias, TypeVar, cast
 
-from reskontro._pmap import Backed, BackedBuilder, Builder, PMap
+from reskontro._pmap import Backed, Overlay, PMap
 from reskontro.entries import Entry, Side, SubAccount
 from reskontro.events import (
     DueDateChanged,
@@ -1028,7 +1028,6 @@ _KT = TypeVar("_KT")
 _VT = TypeVar("_VT")
 #: A global index: in memory, or over a store's index reached by lookups.
 Index: TypeAlias = PMap[_KT, _VT] | Backed[_KT, _VT]
-Draft: TypeAlias = Builder[_KT, _VT] | BackedBuilder[_KT, _VT]
 
 
 class PartitionSource(Protocol):
@@ -1457,9 +1456,9 @@ class Txn:
     def __init__(self, base: Book) -> None:
         self.base = base
         self.owned: dict[tuple[Side, str], Part] = {}
-        self.where: Draft[str, Partition] = base.where.mutate()
-        self.mwhere: Draft[str, Partition] = base.mwhere.mutate()
-        self.kid: Draft[str, tuple[str, ...]] = base.kid.mutate()
+        self.where: Overlay[str, Partition] = Overlay(base.where)
+        self.mwhere: Overlay[str, Partition] = Overlay(base.mwhere)
+        self.kid: Overlay[str, tuple[str, ...]] = Overlay(base.kid)
         self.records: list[Record] = []
         #: the next generated match number per partition, once asked
         self.numbers: dict[Partition, tuple[str, int]] = {}
