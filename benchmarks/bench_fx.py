@@ -65,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     t = time.perf_counter()
     matched = ledger.match_many(groups)
     match_s = time.perf_counter() - t
-    ids = [f"M{n}" for n in range(1, len(groups) + 1)]
+    ids = [matched.item(group[0]).match_id or "" for group in groups]
     gc.collect()
     t = time.perf_counter()
     plans = plan_settlements(matched, ids, on=date(2026, 3, 31))

@@ -40,7 +40,7 @@ def test_readme_and_the_main_docs_pages_have_examples() -> None:
         "README.md", "docs/concepts.md", "docs/embedding.md", "docs/errors.md",
         "docs/payments-in.md", "docs/foreign-currency.md",
         "docs/installation.md", "docs/tutorial.md", "docs/notebooks.md",
-        "docs/statements.md",
+        "docs/statements.md", "docs/architecture.md",
     } <= names
 
 

@@ -31,7 +31,7 @@ def test_quickstart_matches_reports_and_refuses(capsys: pytest.CaptureFixture[st
     """The quickstart shows a partial payment, open items, balances, as_of and refusals."""
     out = run_example("quickstart.py", capsys)
     assert "F-2001 after a partial payment: 4000.00 NOK" in out
-    assert "M2: 3 entries, oldest invoice 2002, outstanding 0.00 NOK (closed)" in out
+    assert "C30002-M1: 3 entries, oldest invoice 2002, outstanding 0.00 NOK (closed)" in out
     assert "customer 30001 / 1500: 4000.00 NOK" in out
     assert "still open on the customer ledger: 9700.00 NOK" in out
     assert "still open on the supplier ledger: -6000.00 NOK" in out

@@ -114,7 +114,7 @@ def test_partial_payment_lowers_the_principal_from_the_next_day() -> None:
     assert line.amount == nok("75.34")  # (10 000 * 10 + 6 000 * 20) * 12.5 % / 365
     assert (line.days, line.principal, line.rate) == (30, nok("6000"), Decimal("12.50"))
     # paid in full on 21 March: interest stops there, however late it is asked
-    paid = ledger.extend_match("M1", ["P-2"])
+    paid = ledger.extend_match("C1-M1", ["P-2"])
     closed = item_interest(paid, "F-1", on=date(2025, 6, 30))
     assert closed.days == 20
     assert closed.amount == nok("75.34") - nok("6000").scale(

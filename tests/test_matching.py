@@ -75,7 +75,7 @@ def ledger() -> Ledger:
 def test_match_closes_exactly_settled_entries(ledger: Ledger) -> None:
     """An invoice and payments summing to zero make a closed match; members are closed items."""
     matched = ledger.post(payment("P-3", "-400", 12)).match(["F-1", "P-1", "P-3"])
-    found = matched.get_match("M1")
+    found = matched.get_match("C10001-M1")
     assert found.is_closed
     assert found.entry_ids == ("F-1", "P-1", "P-3")
     assert found.outstanding_local == nok("0")
@@ -87,20 +87,21 @@ def test_match_ids_are_generated_in_sequence(ledger: Ledger) -> None:
     """Generated match ids are M1, M2, ...; a given id is used as given."""
     matched = ledger.match(["F-1", "P-1"]).match(["F-2", "P-2"], match_id="K-77")
     matched = matched.post(invoice("F-3", "5", 20)).match(["F-3"])
-    assert [m.id for m in matched.matches()] == ["M1", "K-77", "M3"]
+    assert [m.id for m in matched.matches()] == ["C10001-M1", "K-77", "C10001-M3"]
 
 
 def test_application_date_defaults_to_latest_posting_date(ledger: Ledger) -> None:
     """Without a date, a match is applied on its newest member's posting date."""
-    assert ledger.match(["F-1", "P-2"]).get_match("M1").applied_on == d(12)
+    assert ledger.match(["F-1", "P-2"]).get_match("C10001-M1").applied_on == d(12)
 
 
 def test_application_date_is_kept_when_given(ledger: Ledger) -> None:
     """A match dated later than its members keeps that date, and the event records it."""
     matched = ledger.match(["F-1", "P-1"], on=d(20))
-    assert matched.get_match("M1").applied_on == d(20)
+    assert matched.get_match("C10001-M1").applied_on == d(20)
     assert matched.events[-1] == EntriesMatched(
-        match_id="M1", entry_ids=("F-1", "P-1"), on=d(20), close_policy=ClosePolicy.ALL_CURRENCIES
+        match_id="C10001-M1", entry_ids=("F-1", "P-1"), on=d(20),
+        close_policy=ClosePolicy.ALL_CURRENCIES,
     )
 
 
@@ -127,7 +128,9 @@ def test_match_view_describes_the_match(ledger: Ledger) -> None:
 def test_match_many_creates_one_match_per_group(ledger: Ledger) -> None:
     """match_many makes several matches at once, each dated by its own members."""
     matched = ledger.match_many([["F-1", "P-1"], ["F-2", "P-2"]])
-    assert [(m.id, m.applied_on) for m in matched.matches()] == [("M1", d(10)), ("M2", d(12))]
+    assert [(m.id, m.applied_on) for m in matched.matches()] == [
+        ("C10001-M1", d(10)), ("C10001-M2", d(12)),
+    ]
 
 
 def test_match_many_is_all_or_nothing(ledger: Ledger) -> None:
@@ -230,7 +233,7 @@ def test_single_entry_match_closes_a_zero_entry() -> None:
     ledger = Ledger("NOK").post(Entry.manual("Z-1", party="1", amount=nok("0"), posted=d(3)))
     assert ledger.open_items().ids == ("Z-1",)
     closed = ledger.match(["Z-1"])
-    assert closed.get_match("M1").is_closed
+    assert closed.get_match("C1-M1").is_closed
     assert closed.open_items().ids == ()
     assert closed.closed_items().ids == ("Z-1",)
 
@@ -238,7 +241,7 @@ def test_single_entry_match_closes_a_zero_entry() -> None:
 def test_single_entry_match_of_a_nonzero_entry_stays_open(ledger: Ledger) -> None:
     """A lone invoice in a match is still open at its full amount."""
     alone = ledger.match(["F-1"])
-    assert not alone.get_match("M1").is_closed
+    assert not alone.get_match("C10001-M1").is_closed
     assert alone.item("F-1").is_open
     assert alone.item("F-1").remaining == nok("1000")
 
@@ -310,15 +313,15 @@ def test_match_with_extend_can_restore_the_default_close_policy() -> None:
 
 def test_extend_defaults_to_the_latest_relevant_date(ledger: Ledger) -> None:
     """Without a date, an extension is dated by the newest of the joiners and the last change."""
-    matched = ledger.match(["F-1", "P-1"], on=d(15)).extend_match("M1", ["P-2"])
-    assert matched.get_match("M1").changed_on == d(15)
+    matched = ledger.match(["F-1", "P-1"], on=d(15)).extend_match("C10001-M1", ["P-2"])
+    assert matched.get_match("C10001-M1").changed_on == d(15)
 
 
 def test_extension_dated_before_the_last_change_is_refused(ledger: Ledger) -> None:
     """An extension may not be dated before the match's last change."""
     matched = ledger.match(["F-1", "P-1"], on=d(15))
     with pytest.raises(MatchDateError, match="before the match's last change") as info:
-        matched.extend_match("M1", ["P-2"], on=d(14))
+        matched.extend_match("C10001-M1", ["P-2"], on=d(14))
     assert info.value.value == d(14)
 
 
@@ -437,7 +440,7 @@ def test_rematch_after_removal_is_dated_on_or_after_the_removal(ledger: Ledger) 
         freed.match(["F-2", "P-1"], on=d(19))
     assert info.value.entry_id == "P-1"
     rematched = freed.match(["F-2", "P-1"])
-    assert rematched.get_match("M2").applied_on == d(20)
+    assert rematched.get_match("C10001-M2").applied_on == d(20)
 
 
 # -- close policy ----------------------------------------------------------------------------------
@@ -458,7 +461,7 @@ def fx_ledger() -> Ledger:
 def test_wrong_currency_payment_leaves_the_match_open_by_default() -> None:
     """By default a match closes only at zero in every currency and locally: EUR -100 is open."""
     matched = fx_ledger().match(["F-1", "P-1"])
-    found = matched.get_match("M1")
+    found = matched.get_match("C1-M1")
     assert found.close_policy is ClosePolicy.ALL_CURRENCIES
     assert not found.is_closed
     assert found.outstanding_local == nok("0")
@@ -470,7 +473,7 @@ def test_wrong_currency_payment_leaves_the_match_open_by_default() -> None:
 def test_local_only_policy_closes_on_the_local_sum() -> None:
     """With LOCAL_ONLY the NOK sum of zero closes the match; the policy is recorded."""
     matched = fx_ledger().match(["F-1", "P-1"], close_policy=ClosePolicy.LOCAL_ONLY)
-    found = matched.get_match("M1")
+    found = matched.get_match("C1-M1")
     assert found.close_policy is ClosePolicy.LOCAL_ONLY
     assert found.is_closed
     assert matched.open_items().ids == ()
@@ -486,8 +489,8 @@ def test_local_only_policy_survives_replay() -> None:
     """The override is part of the history: a replayed ledger has it too."""
     matched = fx_ledger().match(["F-1", "P-1"], close_policy=ClosePolicy.LOCAL_ONLY)
     again = Ledger.from_dict(matched.to_dict())
-    assert again.get_match("M1").close_policy is ClosePolicy.LOCAL_ONLY
-    assert again.get_match("M1").is_closed
+    assert again.get_match("C1-M1").close_policy is ClosePolicy.LOCAL_ONLY
+    assert again.get_match("C1-M1").is_closed
 
 
 def test_local_only_match_stays_open_while_local_sum_is_not_zero() -> None:
@@ -501,8 +504,8 @@ def test_local_only_match_stays_open_while_local_sum_is_not_zero() -> None:
         ),
     ])
     matched = ledger.match(["F-1", "P-1"], close_policy=ClosePolicy.LOCAL_ONLY)
-    assert not matched.get_match("M1").is_closed
-    assert matched.get_match("M1").outstanding_local == nok("1000")
+    assert not matched.get_match("C1-M1").is_closed
+    assert matched.get_match("C1-M1").outstanding_local == nok("1000")
     assert matched.open_items().remaining.local == nok("1000")
 
 
@@ -521,7 +524,7 @@ def test_post_against_post_warns_by_default() -> None:
     """Several invoices with several payments in one match warn (PostAgainstPostWarning)."""
     with pytest.warns(PostAgainstPostWarning, match="2 debit and 2 credit"):
         matched = pap_ledger(PostAgainstPost.WARN).match(["F-1", "F-2", "P-1", "P-2"])
-    assert matched.get_match("M1").is_closed
+    assert matched.get_match("C10001-M1").is_closed
 
 
 def test_post_against_post_off_is_silent() -> None:
@@ -529,7 +532,7 @@ def test_post_against_post_off_is_silent() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         matched = pap_ledger(PostAgainstPost.OFF).match(["F-1", "F-2", "P-1", "P-2"])
-    assert matched.get_match("M1").is_closed
+    assert matched.get_match("C10001-M1").is_closed
 
 
 def test_post_against_post_refuse_raises_and_changes_nothing() -> None:
@@ -540,14 +543,14 @@ def test_post_against_post_refuse_raises_and_changes_nothing() -> None:
         ledger.match(["F-1", "F-2", "P-1", "P-2"])
     assert info.value.value == ("F-1", "F-2", "P-1", "P-2")
     assert ledger.events == before
-    assert ledger.match(["F-1", "P-1"]).get_match("M1").is_closed
+    assert ledger.match(["F-1", "P-1"]).get_match("C10001-M1").is_closed
 
 
 def test_post_against_post_refuse_on_extension() -> None:
     """An extension that would break the rule is refused too."""
     ledger = pap_ledger(PostAgainstPost.REFUSE).match(["F-1", "F-2", "P-1"])
     with pytest.raises(PostAgainstPostError):
-        ledger.extend_match("M1", ["P-2"])
+        ledger.extend_match("C10001-M1", ["P-2"])
 
 
 @pytest.mark.parametrize(
@@ -558,14 +561,14 @@ def test_post_against_post_allows_one_against_many(ids: list[str]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         matched = pap_ledger(PostAgainstPost.REFUSE).match(ids)
-    assert matched.get_match("M1").entry_ids == tuple(ids)
+    assert matched.get_match("C10001-M1").entry_ids == tuple(ids)
 
 
 def test_adjustment_entries_do_not_count_for_post_against_post() -> None:
     """A tolerance entry next to one invoice and two payments is not a second credit document."""
     ledger = pap_ledger(PostAgainstPost.REFUSE)
     matched = ledger.match(["F-1", "P-1", "P-2", "T-1"])
-    assert matched.get_match("M1").entry_ids == ("F-1", "P-1", "P-2", "T-1")
+    assert matched.get_match("C10001-M1").entry_ids == ("F-1", "P-1", "P-2", "T-1")
 
 
 def test_replay_does_not_recheck_post_against_post() -> None:
@@ -573,7 +576,7 @@ def test_replay_does_not_recheck_post_against_post() -> None:
     with pytest.warns(PostAgainstPostWarning):
         matched = pap_ledger(PostAgainstPost.WARN).match(["F-1", "F-2", "P-1", "P-2"])
     again = Ledger.from_events(matched.events, "NOK", post_against_post=PostAgainstPost.REFUSE)
-    assert again.get_match("M1").is_closed
+    assert again.get_match("C10001-M1").is_closed
 
 
 def test_post_against_post_warning_points_at_the_caller() -> None:
@@ -594,7 +597,7 @@ def test_oldest_due_date_is_settled_first() -> None:
     ]).match(["F-1", "F-2", "P-1"])
     assert ledger.item("F-2").remaining == nok("0")
     assert ledger.item("F-1").remaining == nok("50")
-    assert ledger.get_match("M1").allocations == (
+    assert ledger.get_match("C10001-M1").allocations == (
         Allocation("P-1", "F-2", nok("100")), Allocation("P-1", "F-1", nok("50")),
     )
 
@@ -632,7 +635,7 @@ def test_credits_are_applied_oldest_first_too() -> None:
         invoice("F-1", "100", 1), payment("P-2", "-100", 6), payment("P-1", "-100", 5),
     ]).match(["F-1", "P-2", "P-1"])
     assert ledger.open_items().ids == ("P-2",)
-    assert ledger.get_match("M1").allocations == (Allocation("P-1", "F-1", nok("100")),)
+    assert ledger.get_match("C10001-M1").allocations == (Allocation("P-1", "F-1", nok("100")),)
 
 
 def test_explicit_allocation_overrides_oldest_first() -> None:
@@ -655,7 +658,7 @@ def test_explicit_allocations_survive_extension_and_replay() -> None:
         payment("P-1", "-100", 25), payment("P-2", "-30", 26),
     ]).match(["F-1", "F-2", "P-1"], allocations=[Allocation("P-1", "F-2", nok("100"))])
     with pytest.warns(PostAgainstPostWarning):
-        grown = ledger.extend_match("M1", ["P-2"])
+        grown = ledger.extend_match("C10001-M1", ["P-2"])
     assert grown.item("F-2").remaining == nok("0")
     assert grown.item("F-1").remaining == nok("70")
     assert Ledger.from_dict(grown.to_dict()).item("F-1").remaining == nok("70")
@@ -715,7 +718,7 @@ def test_item_is_open_exactly_when_its_remaining_is_not_zero() -> None:
         invoice("F-1", "100", 1, due=10), invoice("F-2", "100", 2, due=20),
         payment("P-1", "-150", 25),
     ]).match(["F-1", "F-2", "P-1"])
-    assert not ledger.get_match("M1").is_closed
+    assert not ledger.get_match("C10001-M1").is_closed
     states = {i.id: (i.remaining, i.is_open) for i in ledger.items()}
     assert states == {
         "F-1": (nok("0"), False), "F-2": (nok("50"), True), "P-1": (nok("0"), False),
@@ -748,7 +751,7 @@ def test_foreign_partial_payment_remaining_in_both_currencies() -> None:
     assert invoice_item.remaining == eur("600")
     assert invoice_item.remaining_local == nok("6600")
     assert ledger.item("P-1").remaining == eur("0")
-    found = ledger.get_match("M1")
+    found = ledger.get_match("C1-M1")
     assert found.outstanding == (eur("600"),)
     assert found.outstanding_local == nok("6400")
     assert ledger.open_items().remaining.local == nok("6400")
@@ -772,7 +775,7 @@ def test_credit_note_and_payment_settle_one_invoice() -> None:
         Entry.credit_note("K-1", party="10001", amount=nok("-200"), posted=d(4)),
         payment("P-1", "-800", 9),
     ]).match(["F-1", "K-1", "P-1"])
-    assert ledger.get_match("M1").is_closed
+    assert ledger.get_match("C10001-M1").is_closed
     assert ledger.open_items().ids == ()
 
 

@@ -291,7 +291,7 @@ def test_callers_context_does_not_change_ledger_results() -> None:
         ledger = Ledger("NOK").post_many(entries).match(["F-1", "P-1"])
         balance = ledger.balance(party="1")
         remaining = ledger.item("F-1").remaining
-        outstanding = ledger.get_match("M1").outstanding_local
+        outstanding = ledger.get_match("C1-M1").outstanding_local
     assert balance.local == Money("23456.77", "NOK")
     assert remaining == Money("23456.77", "NOK")
     assert outstanding == Money("23456.77", "NOK")

@@ -103,7 +103,7 @@ from reskontro.interest import (
     plan_interest,
 )
 from reskontro.items import Balance, BalanceList, Item, ItemList, Status, SubAccountBalance
-from reskontro.ledger import Ledger, LedgerOptions
+from reskontro.ledger import Ledger, LedgerOptions, Partition, PartitionSource
 from reskontro.matching import (
     Allocation,
     ClosePolicy,
@@ -189,6 +189,8 @@ __all__ = [
     "NoticeLine",
     "NoticeRecorded",
     "OverallocationError",
+    "Partition",
+    "PartitionSource",
     "PartyDetails",
     "PartyNotFoundError",
     "PaymentInstruction",

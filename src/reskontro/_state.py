@@ -8,15 +8,18 @@ anything, so a refused event leaves the state as it was.
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
 import sys
 import warnings
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Final
+from typing import Any, Final, NamedTuple, Protocol, TypeAlias, TypeVar, cast
 
-from reskontro.entries import Entry, SubAccount
+from reskontro._pmap import Backed, Overlay, PMap
+from reskontro.entries import Entry, Side, SubAccount
 from reskontro.events import (
     DueDateChanged,
     EntriesMatched,
@@ -44,6 +47,7 @@ from reskontro.exceptions import (
     PostAgainstPostError,
     PostAgainstPostWarning,
     ReversalError,
+    SerializationError,
     SubAccountMismatchError,
 )
 from reskontro.matching import (
@@ -57,6 +61,22 @@ from reskontro.matching import (
 )
 
 _ZERO: Final = Decimal(0)
+
+#: One record of a ledger's log: an event, or an entry standing for its own
+#: ``EntryPosted`` event (a million postings need no million event objects).
+Record: TypeAlias = Event | Entry
+
+
+def _nowhere(entry_id: str) -> tuple[Entry, str | None] | None:
+    return None
+
+
+#: The fields of a partition's state that a draft copies on first change.
+_COPIED: Final = (
+    "bal_local", "bal_tx", "by_sub", "closed", "due", "due_changed_on", "entries", "log",
+    "match_of", "matches", "notices", "released_on", "revalued_by", "reversed_by",
+)
+_FIELDS: Final = _COPIED
 
 
 class MatchState:
@@ -104,6 +124,12 @@ class MatchState:
         # a ledger are closed, and this is where a large ledger's memory goes.
         self.remaining = None if settlement.closed else settlement.remaining
 
+    def copy(self) -> MatchState:
+        new = object.__new__(MatchState)
+        for name in MatchState.__slots__:
+            object.__setattr__(new, name, getattr(self, name))
+        return new
+
     def settled(self, settlement: Settlement) -> None:
         self.closed = settlement.closed
         self.remaining = None if settlement.closed else settlement.remaining
@@ -139,8 +165,8 @@ def _check_on(value: object, what: object) -> date:
     return value
 
 
-class State:
-    """Indexes over a ledger's events; see the module docstring."""
+class Part:
+    """One partition's indexes: the state of one (side, party); see the module docstring."""
 
     __slots__ = (
         "bal_local",
@@ -150,17 +176,34 @@ class State:
         "due",
         "due_changed_on",
         "entries",
+        "foreign",
+        "key",
         "local",
+        "log",
         "match_of",
         "matches",
         "notices",
+        "owned",
+        "owned_subs",
         "released_on",
         "revalued_by",
         "reversed_by",
+        "shared",
     )
 
-    def __init__(self, local_currency: str) -> None:
+    def __init__(self, local_currency: str, key: tuple[Side, str] | None = None) -> None:
         self.local = local_currency
+        self.key = key
+        #: This partition's history: its records (an entry stands for its posting), in order.
+        self.log: list[Record] = []
+        #: The ids of the matches this draft may change in place (None: all, a new part).
+        self.owned: set[str] | None = None
+        #: The fields this draft still shares with the partition it copies (None: none).
+        self.shared: set[str] | None = None
+        #: The sub-accounts whose id lists and currency sums this draft owns (None: all).
+        self.owned_subs: set[SubAccount] | None = None
+        #: Looks up an entry of another partition (for error messages only).
+        self.foreign: Callable[[str], tuple[Entry, str | None] | None] = _nowhere
         self.entries: dict[str, Entry] = {}
         self.due: dict[str, date | None] = {}
         self.due_changed_on: dict[str, date] = {}
@@ -179,9 +222,55 @@ class State:
         #: listing open items scans ids instead of settling every entry again.
         self.closed: set[str] = set()
 
+    def copy(self) -> Part:
+        """A private draft of this partition: it shares every field until it changes one.
+
+        A field is copied on its first change (:meth:`_w`), a match on its
+        first change (:meth:`_own`), a sub-account's id list and currency sums
+        on their first change; so an operation costs what it touches.
+        """
+        new = object.__new__(Part)
+        for name in _FIELDS:
+            setattr(new, name, getattr(self, name))
+        new.local = self.local
+        new.key = self.key
+        new.owned = set()
+        new.shared = set(_COPIED)
+        new.owned_subs = set()
+        new.foreign = self.foreign
+        return new
+
+    def _w(self, name: str) -> Any:
+        """The field *name*, ready to change: copied first if an older value shares it."""
+        shared = self.shared
+        value = getattr(self, name)
+        if shared is None or name not in shared:
+            return value
+        shared.discard(name)
+        value = value.copy()
+        setattr(self, name, value)
+        return value
+
+    def frozen(self) -> Part:
+        """Mark the draft done: from now on it is shared and never changed."""
+        self.owned = set()
+        self.shared = None
+        self.owned_subs = None
+        self.foreign = _nowhere
+        return self
+
+    def _own(self, ms: MatchState) -> MatchState:
+        """The match, ready to change: a copy when an older value still shares it."""
+        owned = self.owned
+        if owned is None or ms.id in owned:
+            return ms
+        ms = self._w("matches")[ms.id] = ms.copy()
+        owned.add(ms.id)
+        return ms
+
     def _mark(self, ms: MatchState) -> None:
         """Bring the closed-items index in step with a live match's settlement."""
-        closed = self.closed
+        closed = self._w("closed")
         remaining = ms.remaining
         if remaining is None:
             closed.update(ms.members)
@@ -200,6 +289,9 @@ class State:
         try:
             return self.entries[entry_id]
         except (KeyError, TypeError):
+            found = self.foreign(entry_id) if type(entry_id) is str else None
+            if found is not None:
+                return found[0]
             raise EntryNotFoundError(
                 f"no entry {entry_id!r} in the ledger", entry_id=_as_id(entry_id),
                 field="entry_id", value=entry_id,
@@ -222,6 +314,24 @@ class State:
                 value=match_id,
             )
         return ms
+
+    def part_of_entry(self, entry_id: object) -> Part:
+        return self
+
+    def part_of_match(self, match_id: object) -> Part:
+        return self
+
+    def match_id_of(self, entry_id: object) -> str | None:
+        return self.match_of.get(entry_id) if type(entry_id) is str else None
+
+    def released(self, entry_id: str) -> date | None:
+        return self.released_on.get(entry_id)
+
+    def reversal_of(self, entry_id: str) -> str | None:
+        return self.reversed_by.get(entry_id)
+
+    def revaluations_of(self, entry_id: str) -> list[str]:
+        return self.revalued_by.get(entry_id, [])
 
     def current_due(self, entry: Entry) -> date | None:
         return self.due.get(entry.id, entry.due)
@@ -315,6 +425,9 @@ class State:
         in_batch = {e.id: e for e in batch if type(e) is Entry}
         for entry in revaluing:
             target = self.entries.get(entry.revalues or "") or in_batch.get(entry.revalues or "")
+            if target is None and type(entry.revalues) is str:
+                elsewhere = self.foreign(entry.revalues)
+                target = None if elsewhere is None else elsewhere[0]
             problem = None
             if target is None:
                 problem = "is not in the ledger"
@@ -337,21 +450,32 @@ class State:
     ) -> None:
         if not checked:
             self.check_posting(entries, batch=batch)
-        known = self.entries
-        by_sub = self.by_sub
-        bal_local = self.bal_local
-        bal_tx = self.bal_tx
+        known = self._w("entries")
+        by_sub = self._w("by_sub")
+        bal_local = self._w("bal_local")
+        bal_tx = self._w("bal_tx")
+        owned_subs = self.owned_subs
         for entry in entries:
             known[entry.id] = entry
             if entry.revalues is not None:
-                self.revalued_by.setdefault(entry.revalues, []).append(entry.id)
+                revalued_by = self._w("revalued_by")
+                revalued_by[entry.revalues] = [
+                    *revalued_by.get(entry.revalues, ()), entry.id
+                ]
             sub = entry.sub_account
             ids = by_sub.get(sub)
             if ids is None:
                 by_sub[sub] = [entry.id]
                 bal_local[sub] = entry.value_local
                 bal_tx[sub] = {entry.currency: entry.value}
+                if owned_subs is not None:
+                    owned_subs.add(sub)
             else:
+                if owned_subs is not None and sub not in owned_subs:
+                    # the list and the sums an older value shares: copy them once
+                    ids = by_sub[sub] = list(ids)
+                    bal_tx[sub] = dict(bal_tx[sub])
+                    owned_subs.add(sub)
                 ids.append(entry.id)
                 bal_local[sub] += entry.value_local
                 per = bal_tx[sub]
@@ -544,13 +668,14 @@ class State:
             conv=conv, base=base,
         )
         # validated: now change the state
+        ms = self._own(ms)
         ms.conv, ms.base = conv, base
         ms.members = ms.members + tuple(e.id for e in joiners)
         ms.changed_on = on
         ms.policy = policy_of
         ms.explicit = explicit
         ms.settled(settlement)
-        match_of = self.match_of
+        match_of = self._w("match_of")
         for entry in joiners:
             match_of[entry.id] = match_id
         self._mark(ms)
@@ -595,16 +720,16 @@ class State:
             self._dues(joiners) if self.due else None, pairs=False, conv=conv, base=base,
         )
         # validated: now change the state
-        ms = self.matches[match_id] = MatchState(
+        ms = self._w("matches")[match_id] = MatchState(
             match_id, joiners[0].sub_account, entry_ids, when, policy_of, explicit, settlement
         )
         if conv is not None:
             ms.conv, ms.base = conv, base
-        match_of = self.match_of
+        match_of = self._w("match_of")
         for entry_id in entry_ids:
             match_of[entry_id] = match_id
         if settlement.closed:
-            self.closed.update(entry_ids)
+            self._w("closed").update(entry_ids)
         else:
             self._mark(ms)
         return EntriesMatched.of(
@@ -642,6 +767,7 @@ class State:
                 members, explicit, ms.policy, self.local, self._dues(members), pairs=False,
                 conv=ms.conv, base=ms.base,
             )
+        ms = self._own(ms)
         ms.explicit = explicit
         ms.changed_on = on
         if settlement is None:
@@ -652,21 +778,25 @@ class State:
             ms.members = rest
             ms.settled(settlement)
             self._mark(ms)
-        del self.match_of[event.entry_id]
-        self.released_on[event.entry_id] = on
-        self.closed.discard(event.entry_id)
+        del self._w("match_of")[event.entry_id]
+        self._w("released_on")[event.entry_id] = on
+        self._w("closed").discard(event.entry_id)
 
     def _dissolved(self, event: MatchDissolved) -> None:
         what = f"dissolving match {event.match_id!r}"
         on = _check_on(event.on, what)
         ms = self.live_match(event.match_id, what)
         self._check_undo_date(ms, on, what)
+        ms = self._own(ms)
         ms.dissolved_on = on
         ms.changed_on = on
+        match_of = self._w("match_of")
+        released_on = self._w("released_on")
+        closed = self._w("closed")
         for entry_id in ms.members:
-            del self.match_of[entry_id]
-            self.released_on[entry_id] = on
-            self.closed.discard(entry_id)
+            del match_of[entry_id]
+            released_on[entry_id] = on
+            closed.discard(entry_id)
 
     def _due_changed(self, event: DueDateChanged) -> None:
         what = f"changing the due date of {event.entry_id!r}"
@@ -705,10 +835,11 @@ class State:
                 members, ms.explicit, ms.policy, self.local, dues, pairs=False,
                 conv=ms.conv, base=ms.base,
             )
+            ms = self._own(ms)
             ms.settled(settlement)
             self._mark(ms)
-        self.due[entry.id] = due
-        self.due_changed_on[entry.id] = on
+        self._w("due")[entry.id] = due
+        self._w("due_changed_on")[entry.id] = on
 
     def _reversed(self, event: EntryReversed) -> None:
         what = f"reversing {event.entry_id!r}"
@@ -753,13 +884,14 @@ class State:
         members = [original, reversal]
         settlement = settle(members, [], ClosePolicy.ALL_CURRENCIES, self.local, None, pairs=False)
         self.post_many([reversal], checked=True)
-        ms = self.matches[event.match_id] = MatchState(
+        ms = self._w("matches")[event.match_id] = MatchState(
             event.match_id, original.sub_account, (original.id, reversal.id), on,
             ClosePolicy.ALL_CURRENCIES, (), settlement,
         )
-        self.match_of[original.id] = event.match_id
-        self.match_of[reversal.id] = event.match_id
-        self.reversed_by[original.id] = reversal.id
+        match_of = self._w("match_of")
+        match_of[original.id] = event.match_id
+        match_of[reversal.id] = event.match_id
+        self._w("reversed_by")[original.id] = reversal.id
         self._mark(ms)
 
     def _noticed(self, event: NoticeRecorded) -> None:
@@ -807,9 +939,9 @@ class State:
                     entry_id=entry_id, field="on", value=on,
                 )
         # validated: now change the state
-        notices = self.notices
+        notices = self._w("notices")
         for entry_id in event.entry_ids:
-            notices.setdefault(entry_id, []).append(event)
+            notices[entry_id] = [*notices.get(entry_id, ()), event]
 
 
 _PACKAGE_DIR: Final = os.path.dirname(os.path.abspath(__file__))
@@ -843,3 +975,786 @@ class _What:
 
 def _as_id(value: object) -> str | None:
     return value if isinstance(value, str) else None
+
+
+# -- the whole ledger: partitions and global indexes ---------------------------------
+
+
+class Partition(NamedTuple):
+    """The key of a partition of the ledger's state: one party on one side.
+
+    Every match lives inside one sub-account, so a party's history depends
+    only on that party's events: the ledger keeps each partition's state and
+    history apart, and an operation copies only the partitions it touches.
+
+    >>> p = Partition(Side.RECEIVABLE, "10001")
+    >>> str(p), Partition.parse("payable:20001")
+    ('receivable:10001', Partition(side=Side.PAYABLE, party='20001'))
+    """
+
+    side: Side
+    party: str
+
+    def __str__(self) -> str:
+        return f"{self.side.value}:{self.party}"
+
+    @classmethod
+    def parse(cls, text: str) -> Partition:
+        """The partition *text* names (as ``str(partition)`` writes it)."""
+        side, sep, party = text.partition(":") if isinstance(text, str) else ("", "", "")
+        try:
+            return cls(Side(side), party) if sep and party else cls._bad(text)
+        except ValueError:
+            return cls._bad(text)
+
+    @staticmethod
+    def _bad(text: object) -> Partition:
+        raise InvalidEventError(
+            f"{text!r} does not name a partition (side:party, e.g. 'receivable:10001')",
+            field="partition", value=text,
+        )
+
+    @property
+    def match_prefix(self) -> str:
+        """The prefix of the match ids the ledger generates in this partition."""
+        return f"{'C' if self.side is Side.RECEIVABLE else 'S'}{self.party}-M"
+
+
+def _key(entry: Entry) -> Partition:
+    return Partition(entry.side, entry.party)
+
+
+_KT = TypeVar("_KT")
+_VT = TypeVar("_VT")
+#: A global index: in memory, or over a store's index reached by lookups.
+Index: TypeAlias = PMap[_KT, _VT] | Backed[_KT, _VT]
+
+
+class PartitionSource(Protocol):
+    """What a store gives to open a ledger without loading it (see :meth:`Book.from_source`).
+
+    Every method only reads: the ledger calls them when a query first needs
+    a partition, an index entry or the whole history.
+    """
+
+    def event_count(self) -> int:
+        """The number of events in the ledger's history."""
+
+    def partitions(self) -> Iterable[Partition]:
+        """Every partition with events."""
+
+    def partition_events(self, partition: Partition) -> Sequence[Event]:
+        """A partition's events, in order."""
+
+    def partition_of_entry(self, entry_id: str) -> Partition | None:
+        """The partition of an entry, or ``None``."""
+
+    def partition_of_match(self, match_id: str) -> Partition | None:
+        """The partition of a match, or ``None``."""
+
+    def entries_with_reference(self, reference: str) -> tuple[str, ...] | None:
+        """The ids of the entries with this payment reference, in posting order, or ``None``."""
+
+    def entry_count(self) -> int:
+        """The number of entries."""
+
+    def match_count(self) -> int:
+        """The number of matches."""
+
+    def events(self) -> Iterable[Event]:
+        """Every event, in the order of the history."""
+
+
+class SnapshotSource(PartitionSource, Protocol):
+    """A source that also keeps snapshots of partition states (see :func:`snapshot`)."""
+
+    def partition_snapshot(self, partition: Partition) -> tuple[bytes, int] | None:
+        """The latest snapshot of a partition and how many of its events it covers."""
+
+    def partition_events_after(self, partition: Partition, version: int) -> Sequence[Event]:
+        """A partition's events after the first *version*, in order."""
+
+
+#: The first bytes of a partition snapshot, with its format version.
+SNAPSHOT_MAGIC: Final = b"reskontro-partition-1\n"
+
+
+def snapshot(part: Part) -> bytes:
+    """A partition's state as bytes: what a store keeps so it need not replay the history."""
+    fields = {name: getattr(part, name) for name in _FIELDS}
+    fields["log"] = list(fields["log"])
+    return SNAPSHOT_MAGIC + pickle.dumps(
+        (part.local, tuple(part.key) if part.key is not None else None, fields), protocol=5
+    )
+
+
+class _SnapshotUnpickler(pickle.Unpickler):
+    """Loads only what a snapshot holds: reskontro's own values, decimals and dates."""
+
+    _ALLOWED: Final = {
+        ("decimal", "Decimal"), ("datetime", "date"), ("builtins", "set"),
+        ("builtins", "frozenset"), ("copyreg", "_reconstructor"), ("builtins", "object"),
+    }
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in self._ALLOWED or (
+            module.startswith("reskontro.") and not name.startswith("_")
+        ) or (module == "reskontro._state" and name in ("Part", "MatchState")):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"a snapshot may not hold {module}.{name}")
+
+
+def restore(data: bytes, local_currency: str, key: tuple[Side, str]) -> Part:
+    """The partition state :func:`snapshot` wrote.
+
+    Raises:
+        SerializationError: the bytes are not a snapshot of this partition.
+    """
+    if not isinstance(data, (bytes, bytearray, memoryview)) or not bytes(
+        data[: len(SNAPSHOT_MAGIC)]
+    ) == SNAPSHOT_MAGIC:
+        raise SerializationError(
+            f"not a reskontro partition snapshot (format {SNAPSHOT_MAGIC!r})",
+            field="snapshot", value=bytes(data[:32]) if isinstance(data, bytes) else data,
+        )
+    try:
+        local, stored_key, fields = _SnapshotUnpickler(
+            io.BytesIO(bytes(data[len(SNAPSHOT_MAGIC):]))
+        ).load()
+    except Exception as error:
+        raise SerializationError(
+            f"the snapshot of {Partition(*key)} cannot be read: {error}",
+            field="snapshot", value=str(Partition(*key)),
+        ) from None
+    if local != local_currency or tuple(stored_key or ()) != tuple(key):
+        raise SerializationError(
+            f"the snapshot is of {stored_key!r} in {local!r}, not of {Partition(*key)} "
+            f"in {local_currency!r}",
+            field="snapshot", value=str(Partition(*key)),
+        )
+    part = Part(local_currency, Partition(*key))
+    for name in _FIELDS:
+        setattr(part, name, fields[name])
+    return part
+
+
+class _Chunk:
+    """One operation's records in the global log: a persistent, singly linked list."""
+
+    __slots__ = ("n", "prev", "records")
+
+    def __init__(self, records: tuple[Record, ...], prev: _Chunk | None) -> None:
+        self.records = records
+        self.prev = prev
+        self.n: int = len(records) + (0 if prev is None else prev.n)
+
+    def chunks(self, after: int = 0) -> list[tuple[Record, ...]]:
+        """The record tuples after the first *after* records, oldest first."""
+        found: list[tuple[Record, ...]] = []
+        chunk: _Chunk | None = self
+        while chunk is not None and chunk.n > after:
+            found.append(chunk.records)
+            chunk = chunk.prev
+        if found:
+            found.reverse()
+            start = (0 if chunk is None else chunk.n)
+            if after > start:
+                found[0] = found[0][after - start:]
+        return found
+
+
+class _StoredChunk(_Chunk):
+    """The history a store holds: its records are read on first need."""
+
+    __slots__ = ("source",)
+
+    def __init__(self, source: PartitionSource) -> None:
+        self.source = source
+        self.prev = None
+        self.n = source.event_count()
+
+    def __getattr__(self, name: str) -> Any:
+        if name != "records":
+            raise AttributeError(name)
+        records = tuple(map(_as_record, self.source.events()))
+        if len(records) != self.n:
+            raise InvalidEventError(
+                f"the store holds {len(records)} events, not the {self.n} it counted",
+                field="events", value=len(records),
+            )
+        self.records = records
+        return records
+
+
+def _as_record(event: Event) -> Record:
+    return event.entry if type(event) is EntryPosted else event
+
+
+class _StoredPart(Part):
+    """A partition a store holds: folded from its events on first access."""
+
+    __slots__ = ("_source",)
+
+    def __init__(self, local: str, key: Partition, source: PartitionSource) -> None:
+        object.__setattr__(self, "_source", source)
+        self.local = local
+        self.key = key
+
+    def __getattr__(self, name: str) -> Any:
+        if name not in Part.__slots__:
+            raise AttributeError(name)
+        key = self.key
+        assert key is not None
+        loaded = _load_part(self.local, Partition(*key), self._source)
+        for slot in Part.__slots__:
+            if slot not in ("local", "key"):
+                setattr(self, slot, getattr(loaded, slot))
+        self.owned = set()
+        self.foreign = _nowhere
+        return getattr(self, name)
+
+
+def _load_part(local: str, key: Partition, source: PartitionSource) -> Part:
+    """A partition's state from its snapshot and the events after it, or from all its events."""
+    found = None
+    if hasattr(source, "partition_snapshot"):
+        found = cast(SnapshotSource, source).partition_snapshot(key)
+    if found is None:
+        book = Book.replay(local, source.partition_events(key))
+        return book.parts.get(key) or Part(local, key)
+    data, version = found
+    part = restore(data, local, key)
+    if len(part.log) != version:
+        raise SerializationError(
+            f"the snapshot of {key} holds {len(part.log)} events, not the {version} it claims",
+            field="snapshot", value=str(key),
+        )
+    tail = cast(SnapshotSource, source).partition_events_after(key, version)
+    if not tail:
+        return part
+    # replay the tail on a book of this one partition
+    book = Book(local)
+    book.parts = PMap.of([(key, part.frozen())])
+    book.where = PMap.of((entry_id, key) for entry_id in part.entries)
+    book.mwhere = PMap.of((match_id, key) for match_id in part.matches)
+    txn = Txn(book)
+    for event in tail:
+        if type(event) is EntryPosted:
+            txn.post_many([event.entry], batch=False)
+        else:
+            txn.apply(event)
+    return txn.finish().parts[key]
+
+
+class Book:
+    """The ledger's whole state: partitions plus global indexes, all persistent.
+
+    A book is never changed: a :class:`Txn` drafts the next one, copying only
+    the partitions the operation touches; an error or an interrupt anywhere
+    in the draft leaves every existing book as it was.
+    """
+
+    __slots__ = ("kid", "local", "log", "mwhere", "parts", "where")
+
+    def __init__(self, local_currency: str) -> None:
+        self.local = local_currency
+        self.parts: PMap[tuple[Side, str], Part] = PMap()
+        #: entry id -> its partition
+        self.where: Index[str, Partition] = PMap()
+        #: match id -> its partition
+        self.mwhere: Index[str, Partition] = PMap()
+        #: payment reference (KID) -> the ids of the entries that carry it
+        self.kid: Index[str, tuple[str, ...]] = PMap()
+        self.log: _Chunk | None = None
+
+    @property
+    def n(self) -> int:
+        return 0 if self.log is None else self.log.n
+
+    def records(self, after: int = 0) -> Iterator[Record]:
+        if self.log is not None:
+            for chunk in self.log.chunks(after):
+                yield from chunk
+
+    @classmethod
+    def from_source(cls, local_currency: str, source: PartitionSource) -> Book:
+        """A book whose partitions, indexes and history a store supplies on demand.
+
+        Opening costs the number of partitions; a query on one party folds
+        that party's events when it first needs them.
+        """
+        book = cls(local_currency)
+        book.parts = PMap.of(
+            (Partition(*key), _StoredPart(local_currency, Partition(*key), source))
+            for key in source.partitions()
+        )
+        book.where = Backed(source.partition_of_entry, source.entry_count())
+        book.mwhere = Backed(source.partition_of_match, source.match_count())
+        book.kid = Backed(source.entries_with_reference, 0)
+        book.log = _StoredChunk(source) if source.event_count() else None
+        return book
+
+    @classmethod
+    def replay(cls, local_currency: str, records: Iterable[Record | EntryPosted]) -> Book:
+        txn = Txn(cls(local_currency))
+        postings: list[Entry] = []
+        for record in records:
+            if type(record) is EntryPosted:
+                record = record.entry
+            if type(record) is Entry:
+                postings.append(record)
+                continue
+            if postings:
+                txn.post_many(postings, batch=False)
+                postings = []
+            txn.apply(record)
+        if postings:
+            txn.post_many(postings, batch=False)
+        return txn.finish()
+
+    # -- reading -----------------------------------------------------------------------
+
+    def part(self, key: tuple[Side, str]) -> Part | None:
+        return self.parts.get(key)
+
+    def part_of(self, entry: Entry) -> Part:
+        return self.parts[(entry.side, entry.party)]
+
+    def key_of_entry(self, entry_id: object) -> Partition | None:
+        return self.where.get(entry_id) if type(entry_id) is str else None
+
+    def key_of_match(self, match_id: object) -> Partition | None:
+        return self.mwhere.get(match_id) if type(match_id) is str else None
+
+    def part_of_entry(self, entry_id: object) -> Part:
+        key = self.key_of_entry(entry_id)
+        return _EMPTY if key is None else self.parts[key]
+
+    def part_of_match(self, match_id: object) -> Part:
+        key = self.key_of_match(match_id)
+        return _EMPTY if key is None else self.parts[key]
+
+    def entry(self, entry_id: str) -> Entry:
+        return self.part_of_entry(entry_id).entry(entry_id)
+
+    def match(self, match_id: str) -> MatchState:
+        return self.part_of_match(match_id).match(match_id)
+
+    def live_match(self, match_id: str, what: object) -> MatchState:
+        return self.part_of_match(match_id).live_match(match_id, what)
+
+    def match_id_of(self, entry_id: object) -> str | None:
+        part = self.part_of_entry(entry_id)
+        return part.match_of.get(entry_id) if type(entry_id) is str else None
+
+    def released(self, entry_id: str) -> date | None:
+        return self.part_of_entry(entry_id).released_on.get(entry_id)
+
+    def reversal_of(self, entry_id: str) -> str | None:
+        return self.part_of_entry(entry_id).reversed_by.get(entry_id)
+
+    def revaluations_of(self, entry_id: str) -> list[str]:
+        return self.part_of_entry(entry_id).revalued_by.get(entry_id, [])
+
+    def has_entry(self, entry_id: object) -> bool:
+        return self.key_of_entry(entry_id) is not None
+
+    def entry_count(self) -> int:
+        return len(self.where)
+
+    def all_entries(self) -> Iterator[Entry]:
+        """Every entry, in posting order."""
+        for record in self.records():
+            if type(record) is Entry:
+                yield record
+            elif type(record) is EntryReversed:
+                yield record.reversal
+
+    def matches_in(
+        self, keys: Sequence[tuple[Side, str]] | None
+    ) -> Iterator[tuple[Part, MatchState]]:
+        """The matches of partitions *keys* (``None``: all, in creation order), with their part."""
+        if keys is None:
+            parts = self.parts
+            mwhere = self.mwhere
+            for ms in self.all_matches():
+                yield parts[mwhere[ms.id]], ms
+            return
+        for key in keys:
+            part = self.parts.get(key)
+            if part is not None:
+                for ms in part.matches.values():
+                    yield part, ms
+
+    def all_matches(self) -> Iterator[MatchState]:
+        """Every match, in creation order."""
+        parts = self.parts
+        for record in self.records():
+            if type(record) is EntriesMatched:
+                if record.extend:
+                    continue
+                match_id = record.match_id
+            elif type(record) is EntryReversed:
+                match_id = record.match_id
+            else:
+                continue
+            part = parts[self.mwhere[match_id]]
+            yield part.matches[match_id]
+
+    def sorted_parts(self) -> list[Part]:
+        return [self.parts[key] for key in sorted(self.parts.keys())]
+
+    def sub_part(self, sub: SubAccount) -> Part | None:
+        return self.parts.get((sub.side, sub.party))
+
+    def key_of_record(self, record: Record) -> Partition:
+        """The partition an event of this book's history belongs to."""
+        if type(record) is Entry:
+            return _key(record)
+        if type(record) is EntriesMatched:
+            if record.extend:
+                return self.mwhere[record.match_id]
+            return self.where[record.entry_ids[0]]
+        if type(record) in (EntryUnmatched, MatchDissolved):
+            return self.mwhere[record.match_id]  # type: ignore[union-attr]
+        if type(record) in (DueDateChanged, EntryReversed):
+            return self.where[record.entry_id]  # type: ignore[union-attr]
+        if type(record) is NoticeRecorded:
+            return self.where[record.entry_ids[0]]
+        if type(record) is EntryPosted:
+            return _key(record.entry)
+        raise InvalidEventError(  # pragma: no cover - every record is an event
+            f"{record!r} is not a reskontro event", field="event", value=record
+        )
+
+    def select(self, keys: Iterable[Partition], on: date) -> Book:
+        """A book of just the partitions *keys*, each replayed up to and including *on*.
+
+        A partition's history depends only on its own events, so this costs
+        the size of those partitions, not of the ledger.
+        """
+        records: list[Record] = []
+        for key in keys:
+            part = self.parts.get(key)
+            if part is not None:
+                records.extend(r for r in part.log if _dated(r) <= on)
+        return Book.replay(self.local, records)
+
+
+def _dated(record: Record) -> date:
+    return record.posted if type(record) is Entry else record.on
+
+
+_EMPTY: Final = Part("XXX")
+
+
+class Txn:
+    """The draft of the next :class:`Book`: owns copies of the partitions it changes."""
+
+    __slots__ = ("base", "kid", "mwhere", "numbers", "owned", "records", "where")
+
+    def __init__(self, base: Book) -> None:
+        self.base = base
+        self.owned: dict[tuple[Side, str], Part] = {}
+        self.where: Overlay[str, Partition] = Overlay(base.where)
+        self.mwhere: Overlay[str, Partition] = Overlay(base.mwhere)
+        self.kid: Overlay[str, tuple[str, ...]] = Overlay(base.kid)
+        self.records: list[Record] = []
+        #: the next generated match number per partition, once asked
+        self.numbers: dict[Partition, tuple[str, int]] = {}
+
+    def _foreign(self, entry_id: str) -> tuple[Entry, str | None] | None:
+        key = self.where.get(entry_id)
+        if key is None:
+            return None
+        part = self.read(key)
+        return part.entries[entry_id], part.match_of.get(entry_id)
+
+    def read(self, key: tuple[Side, str]) -> Part:
+        part = self.owned.get(key)
+        if part is not None:
+            return part
+        found = self.base.parts.get(key)
+        return _EMPTY if found is None else found
+
+    def own(self, key: tuple[Side, str]) -> Part:
+        part = self.owned.get(key)
+        if part is None:
+            found = self.base.parts.get(key)
+            part = Part(self.base.local, key) if found is None else found.copy()
+            part.foreign = self._foreign
+            self.owned[key] = part
+        return part
+
+    def _entry_key(self, entry_id: object) -> Partition | None:
+        return self.where.get(entry_id) if type(entry_id) is str else None
+
+    def _match_key(self, match_id: object) -> Partition | None:
+        return self.mwhere.get(match_id) if type(match_id) is str else None
+
+    def entry(self, entry_id: str) -> Entry:
+        key = self._entry_key(entry_id)
+        return (_EMPTY if key is None else self.read(key)).entry(entry_id)
+
+    def live_match(self, match_id: str, what: object) -> MatchState:
+        key = self._match_key(match_id)
+        return (_EMPTY if key is None else self.read(key)).live_match(match_id, what)
+
+    def part_of_entry(self, entry_id: object) -> Part:
+        key = self._entry_key(entry_id)
+        return _EMPTY if key is None else self.read(key)
+
+    def match_id_of(self, entry_id: object) -> str | None:
+        part = self.part_of_entry(entry_id)
+        return part.match_of.get(entry_id) if type(entry_id) is str else None
+
+    def released(self, entry_id: str) -> date | None:
+        return self.part_of_entry(entry_id).released_on.get(entry_id)
+
+    def reversal_of(self, entry_id: str) -> str | None:
+        return self.part_of_entry(entry_id).reversed_by.get(entry_id)
+
+    def revaluations_of(self, entry_id: str) -> list[str]:
+        return self.part_of_entry(entry_id).revalued_by.get(entry_id, [])
+
+    # -- posting -----------------------------------------------------------------------
+
+    def check_posting(self, entries: Sequence[Entry], *, batch: bool = True) -> None:
+        """Refuse a batch with a duplicate id, a non-entry, or a wrong local currency."""
+        where = self.where
+        local = self.base.local
+        if set(map(type, entries)) <= {Entry}:
+            ids = [entry.id for entry in entries]
+            if (
+                len(set(ids)) == len(ids)
+                and not any(i in where for i in ids)
+                and {entry.local_currency for entry in entries} <= {local}
+            ):
+                self._check_revalues(entries)
+                return
+        seen: set[str] = set()
+        for entry in entries:
+            if not isinstance(entry, Entry):
+                raise InvalidEntryError(
+                    f"{entry!r} is not an Entry", field="entry", value=entry
+                )
+            entry_id = entry.id
+            if entry_id in where or entry_id in seen:
+                raise DuplicateEntryError(
+                    f"entry {entry_id!r} is already in the ledger"
+                    if entry_id in where or not batch
+                    else f"entry {entry_id!r} appears twice in the batch",
+                    entry_id=entry_id,
+                    field="id",
+                    value=entry_id,
+                )
+            seen.add(entry_id)
+            if entry.local_currency != local:
+                raise InvalidEntryError(
+                    f"entry {entry_id!r}: amount_local is in {entry.local_currency}, "
+                    f"not the ledger's local currency {local}; give amount_local in {local} "
+                    f"for a foreign-currency entry",
+                    entry_id=entry_id,
+                    field="amount_local",
+                    value=entry.amount_local,
+                )
+        self._check_revalues(entries)
+
+    def _check_revalues(self, entries: Sequence[Entry]) -> None:
+        revaluing = [e for e in entries if e.revalues is not None]
+        if revaluing:
+            part = self.read(_key(revaluing[0]))
+            checker = Part(self.base.local) if part is _EMPTY else part
+            saved = checker.foreign
+            checker.foreign = self._foreign
+            try:
+                checker._check_revalues(revaluing, entries)
+            finally:
+                checker.foreign = saved
+
+    def post_many(
+        self, entries: Sequence[Entry], *, checked: bool = False, batch: bool = True
+    ) -> None:
+        if not checked:
+            self.check_posting(entries, batch=batch)
+        groups: dict[tuple[Side, str], list[Entry]] = {}
+        for entry in entries:
+            pair = (entry.side, entry.party)
+            group = groups.get(pair)
+            if group is None:
+                groups[pair] = [entry]
+            else:
+                group.append(entry)
+        references: dict[str, list[str]] = {}
+        for pair, group in groups.items():
+            key = Partition(*pair)
+            part = self.own(key)
+            part.post_many(group, checked=True)
+            part._w("log").extend(group)
+            self.where.update([(entry.id, key) for entry in group])
+            for entry in group:
+                reference = entry.reference
+                if reference is not None:
+                    found = references.get(reference)
+                    if found is None:
+                        references[reference] = [entry.id]
+                    else:
+                        found.append(entry.id)
+        if references:
+            kid = self.kid
+            kid.update([(ref, (*kid.get(ref, ()), *ids)) for ref, ids in references.items()])
+        self.records.extend(entries)
+
+    # -- other events ------------------------------------------------------------------------
+
+    def apply(self, event: Event, policy: PostAgainstPost = PostAgainstPost.OFF) -> None:
+        """Validate *event* against the draft, then apply it; refuse it unchanged."""
+        kind = type(event)
+        if kind is EntryPosted:
+            self.post_many([event.entry])  # type: ignore[union-attr]
+            return
+        if kind is EntriesMatched and not event.extend:  # type: ignore[union-attr]
+            self.new_match(
+                event.match_id, event.entry_ids,  # type: ignore[union-attr]
+                _check_on(event.on, f"match {event.match_id!r}"),  # type: ignore[union-attr]
+                event.allocations, event.close_policy, policy,  # type: ignore[union-attr]
+                event.rates,  # type: ignore[union-attr]
+                record=event,  # type: ignore[arg-type]
+            )
+            return
+        if kind in (EntriesMatched, EntryUnmatched, MatchDissolved):
+            key = self._match_key(event.match_id)  # type: ignore[union-attr]
+        elif kind in (DueDateChanged, EntryReversed):
+            key = self._entry_key(event.entry_id)  # type: ignore[union-attr]
+            if kind is EntryReversed:
+                self._check_reversal(event)  # type: ignore[arg-type]
+        elif kind is NoticeRecorded:
+            key = self._notice_key(event)  # type: ignore[arg-type]
+        else:
+            raise InvalidEventError(
+                f"{event!r} is not a reskontro event", field="event", value=event
+            )
+        if key is None:
+            # nothing to route to: the empty partition refuses it with the right error
+            Part(self.base.local).apply(event, policy)
+            raise InvalidEventError(  # pragma: no cover - the empty partition refuses all
+                f"{event!r} names nothing in the ledger", field="event", value=event
+            )
+        part = self.own(key)
+        part.apply(event, policy)
+        part._w("log").append(event)
+        self.records.append(event)
+        if kind is EntryReversed:
+            reversal = event.reversal  # type: ignore[union-attr]
+            self.where[reversal.id] = key
+            self.mwhere[event.match_id] = key  # type: ignore[union-attr]
+            if reversal.reference is not None:
+                self.kid[reversal.reference] = (*self.kid.get(reversal.reference, ()), reversal.id)
+
+    def _check_reversal(self, event: EntryReversed) -> None:
+        reversal = event.reversal
+        if isinstance(reversal, Entry) and reversal.id in self.where:
+            raise DuplicateEntryError(
+                f"entry {reversal.id!r} is already in the ledger",
+                entry_id=reversal.id, field="id", value=reversal.id,
+            )
+        if type(event.match_id) is str and event.match_id in self.mwhere:
+            raise DuplicateMatchError(
+                f"reversing {event.entry_id!r}: match id {event.match_id!r} is already used",
+                field="match_id", value=event.match_id,
+            )
+
+    def _notice_key(self, event: NoticeRecorded) -> Partition | None:
+        ids = event.entry_ids
+        keys = {self._entry_key(i) for i in ids} if isinstance(ids, tuple) else set()
+        if len(keys) > 1:
+            parties = sorted({str(k) for k in keys if k is not None})
+            missing = next((i for i in ids if self._entry_key(i) is None), None)
+            if missing is not None:
+                raise EntryNotFoundError(
+                    f"no entry {missing!r} in the ledger", entry_id=_as_id(missing),
+                    field="entry_id", value=missing,
+                )
+            raise NoticeError(
+                f"recording a notice about {ids!r}: the entries belong to {', '.join(parties)}; "
+                f"a notice is about one party's entries",
+                field="entry_ids", value=ids,
+            )
+        return next(iter(keys), None)
+
+    def new_match_id(self, key: Partition, taken: Sequence[str] = ()) -> str:
+        """The next generated match id of partition *key*: its own count, plus one."""
+        found = self.numbers.get(key)
+        if found is None:
+            part = self.owned.get(key) or self.base.parts.get(key)
+            prefix, number = key.match_prefix, (0 if part is None else len(part.matches)) + 1
+        else:
+            prefix, number = found
+        mwhere = self.mwhere
+        match_id = f"{prefix}{number}"
+        while match_id in mwhere or match_id in taken:
+            number += 1
+            match_id = f"{prefix}{number}"
+        if not taken:
+            self.numbers[key] = (prefix, number + 1)
+        return match_id
+
+    def new_match(
+        self,
+        match_id: str | None,
+        entry_ids: tuple[str, ...],
+        on: date | None,
+        allocations: tuple[Allocation, ...],
+        close_policy: ClosePolicy | None,
+        policy: PostAgainstPost,
+        rates: tuple[tuple[str, Decimal], ...] = (),
+        record: EntriesMatched | None = None,
+    ) -> EntriesMatched:
+        """Validate and apply a new match (with a generated id when *match_id* is None).
+
+        The history keeps *record* (an event applied as given) or else the
+        event with its date and policy resolved.
+        """
+        first = entry_ids[0] if entry_ids and type(entry_ids) is tuple else None
+        key = self._entry_key(first)
+        if key is None:
+            if match_id is None:
+                match_id = "(new)"
+            part = Part(self.base.local)
+            part.foreign = self._foreign
+            part.new_match(match_id, entry_ids, on, allocations, close_policy, policy, rates)
+            raise InvalidEventError(  # pragma: no cover - the empty partition refuses all
+                f"match {match_id!r} names nothing in the ledger", field="entry_ids",
+                value=entry_ids,
+            )
+        if match_id is None:
+            match_id = self.new_match_id(key)
+        elif type(match_id) is str and match_id in self.mwhere:
+            raise DuplicateMatchError(
+                f"match id {match_id!r} is already used", field="match_id", value=match_id
+            )
+        part = self.own(key)
+        event = part.new_match(match_id, entry_ids, on, allocations, close_policy, policy, rates)
+        logged = event if record is None else record
+        part._w("log").append(logged)
+        self.mwhere[match_id] = key
+        self.records.append(logged)
+        return event
+
+    def finish(self) -> Book:
+        base = self.base
+        book = object.__new__(Book)
+        book.local = base.local
+        if self.owned:
+            parts = base.parts.mutate()
+            for key, part in self.owned.items():
+                parts[key] = part.frozen()
+            book.parts = parts.finish()
+        else:
+            book.parts = base.parts
+        book.where = self.where.finish()
+        book.mwhere = self.mwhere.finish()
+        book.kid = self.kid.finish()
+        book.log = _Chunk(tuple(self.records), base.log) if self.records else base.log
+        self.owned = {}
+        return book

@@ -233,7 +233,18 @@ def propose(
 def _propose(
     ledger: Ledger, order: tuple[Strategy, ...], payments: Iterable[str] | None
 ) -> MatchPlan:
-    open_items = ledger.open_items()
+    wanted: list[str] | None = None
+    if payments is None:
+        open_items: Sequence[Item] = ledger.open_items()
+    else:
+        # only the named payments' parties can hold their targets: read just those
+        # partitions, so a day's payments cost the day, not the ledger
+        wanted = list(payments)
+        parties = dict.fromkeys((e.side, e.party) for e in map(ledger.entry, wanted))
+        open_items = [
+            item for side, party in parties
+            for item in ledger.open_items(party=party, side=side)
+        ]
     targets: dict[SubAccount, list[_Target]] = {}
     singles: dict[str, str] = {}
     in_matches = {
@@ -257,8 +268,7 @@ def _propose(
                 )
         elif entry.kind in _SOURCE_KINDS and item.match_id is None:
             candidates.append(item)
-    if payments is not None:
-        wanted = list(payments)
+    if wanted is not None:
         by_id = {item.id: item for item in candidates}
         candidates = [by_id[i] if i in by_id else ledger.item(i) for i in wanted]
     candidates.sort(key=lambda i: (i.entry.posted, i.entry.id))

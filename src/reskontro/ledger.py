@@ -42,18 +42,26 @@ Money('0.00', 'NOK')
 
 from __future__ import annotations
 
-import functools
-import threading
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, localcontext
-from typing import Any, Final, TypeAlias, TypeVar, cast, final
+from typing import Any, Final, final
 
 import attrs
 
 from reskontro._gc import paused
-from reskontro._state import MatchState, State
+from reskontro._state import (
+    Book,
+    MatchState,
+    Part,
+    Partition,
+    PartitionSource,
+    Record,
+    SnapshotSource,
+    Txn,
+    snapshot,
+)
 from reskontro.currency import check_currency, quantum
 from reskontro.display import html_table
 from reskontro.entries import Entry, EntryKind, Side, SubAccount
@@ -92,7 +100,7 @@ from reskontro.matching import (
 from reskontro.money import CONTEXT, Money, parse_amount
 from reskontro.rates import RateTable
 
-__all__ = ["Ledger", "LedgerOptions"]
+__all__ = ["Ledger", "LedgerOptions", "Partition", "PartitionSource", "SnapshotSource"]
 
 _ZERO: Final = Decimal(0)
 _FX_KINDS: Final = frozenset({
@@ -133,95 +141,28 @@ cross_currency=False)
     )
 
 
-#: One record of a ledger's log: an event, or an entry standing for its own
-#: ``EntryPosted`` event (a million postings need no million event objects).
-_Record: TypeAlias = Event | Entry
-
-
-def _event(record: _Record) -> Event:
+def _event(record: Record) -> Event:
     return EntryPosted(record) if type(record) is Entry else record
 
 
-def _record(event: Event) -> _Record:
+def _record(event: Event) -> Record:
     return event.entry if type(event) is EntryPosted else event
 
 
-def _dated(record: _Record) -> date:
+def _dated(record: Record) -> date:
     return record.posted if type(record) is Entry else record.on
 
 
-class _Store:
-    """The event log and indexes shared by a line of ledger values."""
-
-    __slots__ = ("lock", "log", "state")
-
-    def __init__(self, local_currency: str) -> None:
-        self.log: list[_Record] = []
-        self.state = State(local_currency)
-        self.lock = threading.RLock()
-
-    @classmethod
-    def replay(cls, local_currency: str, records: Iterable[_Record]) -> _Store:
-        store = cls(local_currency)
-        state = store.state
-        log = store.log
-        postings: list[Entry] = []
-        with localcontext(CONTEXT), paused():
-            for record in records:
-                if type(record) is EntryPosted:
-                    record = record.entry
-                if type(record) is Entry:
-                    # runs of postings are checked and indexed as one batch
-                    postings.append(record)
-                    log.append(record)
-                    continue
-                if postings:
-                    state.post_many(postings, batch=False)
-                    postings = []
-                state.apply(record)
-                log.append(record)
-            if postings:
-                state.post_many(postings, batch=False)
-        return store
-
-    def rollback(self, length: int) -> None:
-        """Forget records after *length* (a refused multi-event operation)."""
-        del self.log[length:]
-        fresh = _Store.replay(self.state.local, self.log)
-        self.state = fresh.state
-
-    @contextmanager
-    def appending(self) -> Iterator[list[_Record]]:
-        """Append to the log all or nothing: on any error, roll back to where it was."""
-        start = len(self.log)
-        try:
-            with localcontext(CONTEXT), paused():
-                yield self.log
-        except BaseException:
-            if len(self.log) > start:
-                self.rollback(start)
-            raise
+def _replay(local: str, records: Iterable[Record | Event]) -> Book:
+    with localcontext(CONTEXT), paused():
+        return Book.replay(local, records)
 
 
-
-
-_F = TypeVar("_F", bound=Callable[..., Any])
-
-
-def _locked(method: _F) -> _F:
-    """Run a Ledger method under its store's lock.
-
-    Values of one line share mutable indexes; the lock keeps a reader from
-    seeing another thread's operation half-applied, and makes "am I still the
-    newest value?" and the work that depends on it one atomic step.
-    """
-
-    @functools.wraps(method)
-    def locked(self: Ledger, *args: Any, **kwargs: Any) -> Any:
-        with self._store.lock:
-            return method(self, *args, **kwargs)
-
-    return cast(_F, locked)
+@contextmanager
+def _drafting(book: Book) -> Iterator[Txn]:
+    """Draft the next book in the library's decimal context, with the collector paused."""
+    with localcontext(CONTEXT), paused():
+        yield Txn(book)
 
 
 def _query(
@@ -280,13 +221,12 @@ class Ledger:
     reskontro.exceptions.UnknownCurrencyError: unknown currency code 'KRONER': ...
     """
 
-    __slots__ = ("_local", "_n", "_options", "_store", "_views")
+    __slots__ = ("_book", "_local", "_options", "_views")
 
+    _book: Book
     _local: str
-    _n: int
     _options: LedgerOptions
-    _store: _Store
-    _views: dict[date | None, Ledger | State]
+    _views: dict[object, Book]
 
     def __init__(
         self,
@@ -301,27 +241,33 @@ class Ledger:
             cross_currency=cross_currency,
         )
         code = check_currency(local_currency)
-        self._init(code, options, _Store(code), 0)
+        self._init(code, options, Book(code))
 
-    def _init(self, local: str, options: LedgerOptions, store: _Store, n: int) -> None:
+    def _init(self, local: str, options: LedgerOptions, book: Book) -> None:
         setter = object.__setattr__
         setter(self, "_local", local)
         setter(self, "_options", options)
-        setter(self, "_store", store)
-        setter(self, "_n", n)
+        setter(self, "_book", book)
         setter(self, "_views", {})
 
     @classmethod
-    def _make(cls, local: str, options: LedgerOptions, store: _Store, n: int) -> Ledger:
+    def _make(cls, local: str, options: LedgerOptions, book: Book) -> Ledger:
         ledger = object.__new__(cls)
-        ledger._init(local, options, store, n)
+        ledger._init(local, options, book)
         return ledger
+
+    def _next(self, book: Book) -> Ledger:
+        return self if book is self._book else Ledger._make(self._local, self._options, book)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"Ledger is immutable; cannot set {name!r}")
 
     def __delattr__(self, name: str) -> None:
         raise AttributeError(f"Ledger is immutable; cannot delete {name!r}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # A ledger pickles as its history; unpickling replays it.
+        return (_unpickle, (self._local, self._options, tuple(self._book.records())))
 
     @classmethod
     def from_events(
@@ -352,8 +298,33 @@ class Ledger:
             cross_currency=cross_currency,
         )
         code = check_currency(local_currency)
-        store = _Store.replay(code, events)
-        return cls._make(code, options, store, len(store.log))
+        return cls._make(code, options, _replay(code, events))
+
+    @classmethod
+    def from_source(
+        cls,
+        source: PartitionSource,
+        local_currency: str,
+        *,
+        post_against_post: PostAgainstPost = PostAgainstPost.WARN,
+        auto_close_zero: bool = False,
+        cross_currency: bool = False,
+    ) -> Ledger:
+        """A ledger whose history a store supplies on demand (see :class:`PartitionSource`).
+
+        Nothing is read up front but the list of partitions: a query about one
+        party folds that party's events on first need, an id is looked up in
+        the store's indexes, and the whole history is read only when asked for
+        (``events``, a whole-ledger query). The engine only calls *source*; it
+        never does I/O of its own. The result equals
+        ``Ledger.from_events(source.events(), ...)``.
+        """
+        options = LedgerOptions(
+            post_against_post=post_against_post, auto_close_zero=auto_close_zero,
+            cross_currency=cross_currency,
+        )
+        code = check_currency(local_currency)
+        return cls._make(code, options, Book.from_source(code, source))
 
     # -- identity --------------------------------------------------------------
 
@@ -370,37 +341,104 @@ class Ledger:
     @property
     def events(self) -> tuple[Event, ...]:
         """The ledger's history: every event, in the order it was applied."""
-        return tuple(_event(record) for record in self._records())
+        return tuple(map(_event, self._book.records()))
 
     @property
     def event_count(self) -> int:
         """The number of events in the ledger's history."""
-        return self._n
+        return self._book.n
 
-    def _records(self) -> Sequence[_Record]:
-        # Always a copy of this value's prefix (one slice, atomic under the GIL):
-        # the shared log may grow under a reader in another thread while it iterates.
-        return self._store.log[: self._n]
+    def _records(self) -> Iterator[Record]:
+        return self._book.records()
+
+    # -- partitions ------------------------------------------------------------------
+
+    def partitions(self) -> tuple[Partition, ...]:
+        """The ledger's partitions, sorted: one per (side, party) with entries.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="7", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> Ledger("NOK").post(e).partitions()
+        (Partition(side=Side.RECEIVABLE, party='7'),)
+        """
+        return tuple(sorted(Partition(*key) for key in self._book.parts))
+
+    def partition_of(self, entry_id: str) -> Partition:
+        """The partition an entry belongs to.
+
+        Raises:
+            EntryNotFoundError: no such entry.
+        """
+        return _key_of(self._book.entry(entry_id))
+
+    def partition_version(self, partition: Partition) -> int:
+        """The number of events in a partition's history (0 for one with none).
+
+        >>> Ledger("NOK").partition_version(Partition(Side.RECEIVABLE, "7"))
+        0
+        """
+        part = self._book.parts.get(_partition(partition))
+        return 0 if part is None else len(part.log)
+
+    def partition_snapshot(self, partition: Partition) -> bytes:
+        """A partition's state as bytes, for a store to keep (and to open from).
+
+        A ledger opened from a source with snapshots restores the partition
+        from its latest snapshot and replays only the events after it. The
+        bytes are reskontro's own format, read back only into reskontro's own
+        values (nothing else may be loaded from them).
+
+        >>> e = Entry.invoice("F-1", party="7", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> Ledger("NOK").post(e).partition_snapshot(Partition(Side.RECEIVABLE, "7"))[:21]
+        b'reskontro-partition-1'
+        """
+        part = self._book.parts.get(_partition(partition))
+        if part is None:
+            return snapshot(Part(self._local, Partition(*_partition(partition))))
+        return snapshot(part)
+
+    def partition_events(self, partition: Partition) -> tuple[Event, ...]:
+        """A partition's history: its events, in order (O(party))."""
+        part = self._book.parts.get(_partition(partition))
+        return () if part is None else tuple(map(_event, part.log))
+
+    def changes_since(self, event_count: int) -> tuple[tuple[Partition, Event], ...]:
+        """The events after the first *event_count*, each with its partition, in order.
+
+        This is what a store appends to save a new value (O(new events)).
+
+        Raises:
+            InvalidQueryError: *event_count* is not between 0 and :attr:`event_count`.
+        """
+        if type(event_count) is not int or not 0 <= event_count <= self._book.n:
+            raise InvalidQueryError(
+                f"event_count must be an int from 0 to {self._book.n}, got {event_count!r}",
+                field="event_count", value=event_count,
+            )
+        book = self._book
+        return tuple(
+            (book.key_of_record(record), _event(record)) for record in book.records(event_count)
+        )
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
             return NotImplemented
         if self is other:
             return True
+        mine, theirs = self._book, other._book
         return (
             self._local == other._local
             and self._options == other._options
-            and self._n == other._n
+            and mine.n == theirs.n
             and (
-                self._store is other._store
-                or all(a == b for a, b in zip(self._records(), other._records(), strict=True))
+                mine.log is theirs.log
+                or all(a == b for a, b in zip(mine.records(), theirs.records(), strict=True))
             )
         )
 
     def __hash__(self) -> int:
-        return hash((self._local, self._options, self._n))
+        return hash((self._local, self._options, self._book.n))
 
-    @_locked
     def __repr__(self) -> str:
         opts = []
         if self._options.post_against_post is not PostAgainstPost.WARN:
@@ -409,23 +447,23 @@ class Ledger:
             opts.append(", auto_close_zero=True")
         if self._options.cross_currency:
             opts.append(", cross_currency=True")
-        if self._n > 20:
+        if self._book.n > 20:
             return (
-                f"<Ledger {self._local}: {self._n} events, "
-                f"{len(self._state().entries)} entries{''.join(opts)}>"
+                f"<Ledger {self._local}: {self._book.n} events, "
+                f"{self._book.entry_count()} entries{''.join(opts)}>"
             )
         return f"Ledger.from_events({list(self.events)!r}, {self._local!r}{''.join(opts)})"
 
-    @_locked
     def _repr_html_(self) -> str:
         """The ledger in a notebook: its size and its summary table (every cell escaped)."""
         summary = self.summary()
-        n_entries = len(self._state().entries)
+        n_entries = self._book.entry_count()
+        n_events = self._book.n
         return html_table(
             summary.to_records(),
             columns=summary._table_columns(),
             title=(
-                f"Ledger in {self._local}: {self._n} event{'' if self._n == 1 else 's'}, "
+                f"Ledger in {self._local}: {n_events} event{'' if n_events == 1 else 's'}, "
                 f"{n_entries} entr{'y' if n_entries == 1 else 'ies'}; "
                 f"{summary._table_title()}"
             ),
@@ -433,84 +471,96 @@ class Ledger:
 
     # -- state access ------------------------------------------------------------
 
-    def _state(self) -> State:
-        store = self._store
-        if len(store.log) == self._n:
-            return store.state
-        cached = self._views.get(None)
-        if isinstance(cached, State):
-            return cached
-        state = _Store.replay(self._local, store.log[: self._n]).state
-        self._views[None] = state
-        return state
+    def _state(self) -> Book:
+        return self._book
 
-    @_locked
     def as_of(self, on: date) -> Ledger:
         """The ledger as it stood at the end of day *on*.
 
         It is the replay of the events dated on or before *on*: entries posted
         by then, matches applied by then and not undone by then, due dates as
-        changed by then.
+        changed by then. Queries that take ``as_of`` with a party, an entry or
+        a match replay only that party's history instead.
 
         >>> from datetime import date
         >>> e = Entry.invoice("F-1", party="1", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
         >>> Ledger("NOK").post(e).as_of(date(2026, 1, 1)).event_count
         0
         """
-        if not isinstance(on, date) or isinstance(on, datetime):
-            raise InvalidQueryError(
-                f"as_of must be a datetime.date, got {on!r}", field="as_of", value=on
-            )
-        cached = self._views.get(on)
-        if isinstance(cached, Ledger):
-            return cached
-        records = [record for record in self._records() if _dated(record) <= on]
-        if len(records) == self._n:
-            view = self
-        else:
-            store = _Store.replay(self._local, records)
-            view = Ledger._make(self._local, self._options, store, len(records))
-        if len(self._views) > 16:
-            self._views.clear()
-        self._views[on] = view
-        return view
+        on = _as_of(on)
+        views = self._views
+        cached = views.get(on)
+        if cached is None:
+            records = [record for record in self._book.records() if _dated(record) <= on]
+            cached = self._book if len(records) == self._book.n else _replay(self._local, records)
+            if len(views) > 64:
+                views.clear()
+            views[on] = cached
+        return self._next(cached)
 
-    def _at(self, as_of: date | None) -> State:
-        return self._state() if as_of is None else self.as_of(as_of)._state()
+    def _at(self, as_of: date | None, keys: Iterable[tuple[Side, str]] | None = None) -> Book:
+        """The book as of *as_of*: all of it, or (with *keys*) only those partitions."""
+        if as_of is None:
+            return self._book
+        on = _as_of(as_of)
+        if keys is None:
+            return self.as_of(on)._book
+        wanted = tuple(sorted(set(keys)))
+        views = self._views
+        cache_key = (on, wanted)
+        cached = views.get(cache_key)
+        if cached is None:
+            whole = views.get(on)
+            if whole is not None:
+                return whole
+            parts = [Partition(*k) for k in wanted]
+            with localcontext(CONTEXT), paused():
+                cached = self._book.select(parts, on)
+            if len(views) > 64:
+                views.clear()
+            views[cache_key] = cached
+        return cached
+
+    def _keys(
+        self,
+        party: str | None = None,
+        side: Side | None = None,
+        sub_account: SubAccount | None = None,
+    ) -> list[tuple[Side, str]] | None:
+        """The partitions a query filtered this way reads (``None``: all of them)."""
+        if sub_account is not None:
+            return [(sub_account.side, sub_account.party)]
+        if party is None:
+            return None
+        return [(s, party) for s in Side if side is None or s is side]
+
+    def _entry_keys(self, entry_id: object) -> list[tuple[Side, str]]:
+        key = self._book.key_of_entry(entry_id)
+        return [] if key is None else [key]
+
+    def _match_keys(self, match_id: object) -> list[tuple[Side, str]]:
+        key = self._book.key_of_match(match_id)
+        return [] if key is None else [key]
 
     # -- applying events -------------------------------------------------------------
 
     def _commit(self, events: Sequence[Event], *, policy: bool = True) -> Ledger:
         check = self._options.post_against_post if policy else PostAgainstPost.OFF
-        with self._store.lock:
-            store = self._writable()
-            state = store.state
-            with store.appending() as log:
-                postings: list[Entry] = []
-                for event in events:
-                    if type(event) is EntryPosted:
-                        # a run of postings is checked and indexed as one batch
-                        postings.append(event.entry)
-                        continue
-                    if postings:
-                        state.post_many(postings, batch=False)
-                        log.extend(postings)
-                        postings = []
-                    state.apply(event, check)
-                    log.append(_record(event))
+        with _drafting(self._book) as txn:
+            postings: list[Entry] = []
+            for event in events:
+                if type(event) is EntryPosted:
+                    # a run of postings is checked and indexed as one batch
+                    postings.append(event.entry)
+                    continue
                 if postings:
-                    state.post_many(postings, batch=False)
-                    log.extend(postings)
-            return Ledger._make(self._local, self._options, store, len(store.log))
+                    txn.post_many(postings, batch=False)
+                    postings = []
+                txn.apply(event, check)
+            if postings:
+                txn.post_many(postings, batch=False)
+            return self._next(txn.finish())
 
-    def _writable(self) -> _Store:
-        """The store to append to: the shared one, or (for an older value) a branch of its own."""
-        store = self._store
-        if len(store.log) == self._n:
-            return store
-        return _Store.replay(self._local, store.log[: self._n])
-
-    @_locked
     def apply(self, events: Iterable[Event]) -> Ledger:
         """Apply a plan: a sequence of events, all or nothing.
 
@@ -550,7 +600,6 @@ class Ledger:
             )
         return self.post_many((entry,))
 
-    @_locked
     def post_many(self, entries: Iterable[Entry]) -> Ledger:
         """Post a batch of entries, all or nothing.
 
@@ -575,16 +624,13 @@ class Ledger:
         auto = self._options.auto_close_zero
         if auto:
             return self._commit(self._posting_events(batch, auto))
-        store = self._writable()
-        store.state.check_posting(batch)
-        with store.appending() as log:
-            store.state.post_many(batch, checked=True)
-            log.extend(batch)
-        return Ledger._make(self._local, self._options, store, len(store.log))
+        with _drafting(self._book) as txn:
+            txn.post_many(batch)
+            return self._next(txn.finish())
 
     def _posting_events(self, batch: Sequence[Entry], auto: bool) -> list[Event]:
         events: list[Event] = []
-        taken: set[str] = set()
+        taken: list[str] = []
         for entry in batch:
             events.append(EntryPosted(entry))
             if (
@@ -593,21 +639,17 @@ class Ledger:
                 and entry.amount.is_zero
                 and entry.amount_local.is_zero
             ):
-                match_id = self._new_match_id(taken)
-                taken.add(match_id)
+                match_id = self._new_match_id(_key_of(entry), taken)
+                taken.append(match_id)
                 events.append(
                     EntriesMatched(match_id=match_id, entry_ids=(entry.id,), on=entry.posted)
                 )
         return events
 
-    def _new_match_id(self, taken: Collection[str] = ()) -> str:
-        matches = self._state().matches
-        number = len(matches) + len(taken) + 1
-        while f"M{number}" in matches or f"M{number}" in taken:
-            number += 1
-        return f"M{number}"
+    def _new_match_id(self, key: Partition, taken: Sequence[str] = ()) -> str:
+        """The next match id the ledger generates in partition *key*."""
+        return Txn(self._book).new_match_id(key, taken)
 
-    @_locked
     def match(
         self,
         entry_ids: Iterable[str],
@@ -626,7 +668,9 @@ class Ledger:
             entry_ids: the entries to match (one alone closes a zero entry).
             on: the application date; defaults to the latest posting date of
                 the entries (and never earlier than that).
-            match_id: the id of the new match; generated (``M1``, ``M2``...) when omitted.
+            match_id: the id of the new match; generated when omitted, numbered
+                within the partition: ``C10001-M1``, ``C10001-M2``... for customer
+                10001, ``S20001-M1``... for supplier 20001.
             allocations: explicit amounts to apply per (credit, debit) pair;
                 the rest is allocated oldest first.
             close_policy: :attr:`ClosePolicy.LOCAL_ONLY` to close on the local
@@ -660,18 +704,19 @@ class Ledger:
         ...     Entry.invoice("F-2", party="2", amount=nok("100"), posted=date(2026, 1, 2)),
         ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
         ... ])
-        >>> ledger.match(["F-1", "P-1"]).get_match("M1").is_closed
+        >>> ledger.match(["F-1", "P-1"]).get_match("C1-M1").is_closed
         True
         >>> ledger.match(["F-2", "P-1"])
         Traceback (most recent call last):
         ...
-        reskontro.exceptions.SubAccountMismatchError: match 'M1': entry 'P-1' is on ...
+        reskontro.exceptions.SubAccountMismatchError: match 'C1-M1': entry 'P-1' is on ...
         """
         ids = _ids(entry_ids)
         allocs = tuple(allocations)
         state = self._state()
         if extend:
-            current = {state.match_of[i] for i in ids if i in state.match_of}
+            found = [state.match_id_of(i) for i in ids]
+            current = {m for m in found if m is not None}
             if len(current) > 1:
                 raise MatchError(
                     f"cannot extend: the entries are in several matches {sorted(current)!r}",
@@ -679,7 +724,7 @@ class Ledger:
                 )
             if current:
                 (existing,) = current
-                joining = [i for i in ids if i not in state.match_of]
+                joining = [i for i, m in zip(ids, found, strict=True) if m is None]
                 if not joining:
                     return self
                 return self.extend_match(
@@ -689,16 +734,13 @@ class Ledger:
         if on is not None:
             on = _date(on, "on")
         cross = self._cross_rates(state, ids, None, rates, rate_date)
-        store = self._writable()
-        with store.appending() as log:
+        with _drafting(self._book) as txn:
             # new_match checks the entries and resolves the default date in one pass
-            log.append(store.state.new_match(
-                match_id if match_id is not None else self._new_match_id(), ids, on, allocs,
-                close_policy, self._options.post_against_post, cross,
-            ))
-        return Ledger._make(self._local, self._options, store, len(store.log))
+            txn.new_match(
+                match_id, ids, on, allocs, close_policy, self._options.post_against_post, cross
+            )
+            return self._next(txn.finish())
 
-    @_locked
     def match_many(
         self,
         groups: Iterable[Iterable[str]],
@@ -724,26 +766,16 @@ class Ledger:
         ...     Entry.payment("P-2", party="2", amount=nok("-20"), posted=date(2026, 1, 9)),
         ... ]).match_many([["F-1", "P-1"], ["F-2", "P-2"]])
         >>> [(row.match_id, row.outstanding_local) for row in ledger.match_rows()]
-        [('M1', Money('0.00', 'NOK')), ('M2', Money('30.00', 'NOK'))]
+        [('C1-M1', Money('0.00', 'NOK')), ('C2-M1', Money('30.00', 'NOK'))]
         """
         if on is not None:
             on = _date(on, "on")
-        store = self._writable()
-        state = store.state
         check = self._options.post_against_post
-        matches = state.matches
-        number = len(matches)
-        with store.appending() as log:
+        with _drafting(self._book) as txn:
             for group in groups:
-                number += 1
-                while f"M{number}" in matches:
-                    number += 1
-                log.append(
-                    state.new_match(f"M{number}", _ids(group), on, (), close_policy, check)
-                )
-        return Ledger._make(self._local, self._options, store, len(store.log))
+                txn.new_match(None, _ids(group), on, (), close_policy, check)
+            return self._next(txn.finish())
 
-    @_locked
     def extend_many(
         self, extensions: Iterable[tuple[str, Iterable[str]]], *, on: date | None = None
     ) -> Ledger:
@@ -758,27 +790,24 @@ class Ledger:
         ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
         ...     Entry.payment("P-1", party="1", amount=nok("-40"), posted=date(2026, 1, 9)),
         ...     Entry.payment("P-2", party="1", amount=nok("-60"), posted=date(2026, 1, 20)),
-        ... ]).match(["F-1", "P-1"]).extend_many([("M1", ["P-2"])])
-        >>> ledger.get_match("M1").is_closed
+        ... ]).match(["F-1", "P-1"]).extend_many([("C1-M1", ["P-2"])])
+        >>> ledger.get_match("C1-M1").is_closed
         True
         """
         if on is not None:
             on = _date(on, "on")
         check = self._options.post_against_post
-        store = self._writable()
-        state = store.state
-        with store.appending() as log:
+        with _drafting(self._book) as txn:
             for match_id, entry_ids in extensions:
                 ids = _ids(entry_ids)
                 when = on or self._default_date(
-                    state, ids, state.live_match(match_id, f"extending {match_id!r}")
+                    txn, ids, txn.live_match(match_id, f"extending {match_id!r}")
                 )
-                event = EntriesMatched(match_id=match_id, entry_ids=ids, on=when, extend=True)
-                state.apply(event, check)
-                log.append(event)
-        return Ledger._make(self._local, self._options, store, len(store.log))
+                txn.apply(
+                    EntriesMatched(match_id=match_id, entry_ids=ids, on=when, extend=True), check
+                )
+            return self._next(txn.finish())
 
-    @_locked
     def extend_match(
         self,
         match_id: str,
@@ -842,7 +871,7 @@ class Ledger:
 
     def _cross_rates(
         self,
-        state: State,
+        state: Book,
         ids: Sequence[str],
         ms: MatchState | None,
         rates: RateTable | None,
@@ -858,7 +887,7 @@ class Ledger:
         if rate_date is not None:
             rate_date = _date(rate_date, "rate_date")
         joining = [state.entry(i) for i in ids]
-        members = joining + ([state.entries[i] for i in ms.members] if ms is not None else [])
+        members = joining + ([state.entry(i) for i in ms.members] if ms is not None else [])
         currencies = {e.currency for e in members}
         if len(currencies) < 2:
             return ()
@@ -880,16 +909,15 @@ class Ledger:
         )
 
     @staticmethod
-    def _default_date(state: State, ids: Sequence[str], ms: MatchState | None) -> date:
+    def _default_date(state: Book | Txn, ids: Sequence[str], ms: MatchState | None) -> date:
         dates = [state.entry(i).posted for i in ids]
-        dates.extend(state.released_on[i] for i in ids if i in state.released_on)
+        dates.extend(d for d in map(state.released, ids) if d is not None)
         if ms is not None:
             dates.append(ms.changed_on)
         if not dates:
             raise MatchError("no entries to match", field="entry_ids", value=tuple(ids))
         return max(dates)
 
-    @_locked
     def remove_from_match(self, entry_id: str, *, on: date) -> Ledger:
         """Remove one entry from its match (fjern fra kobling), dated *on*.
 
@@ -923,23 +951,23 @@ class Ledger:
         ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
         ... ]).match(["F-1", "P-1"])
         >>> later = ledger.remove_from_match("P-1", on=date(2026, 1, 12))
-        >>> later.open_items().ids, later.get_match("M1").is_closed
+        >>> later.open_items().ids, later.get_match("C1-M1").is_closed
         (('F-1', 'P-1'), False)
         >>> ledger.remove_from_match("P-1", on=date(2026, 1, 8))
         Traceback (most recent call last):
         ...
-        reskontro.exceptions.MatchDateError: removing 'P-1' from match 'M1': dated 2026-01-08, ...
+        reskontro.exceptions.MatchDateError: removing 'P-1' from match 'C1-M1': ...
         """
         state = self._state()
         entry = state.entry(entry_id)
-        match_id = state.match_of.get(entry_id)
+        match_id = state.match_id_of(entry_id)
         if match_id is None:
             raise NotMatchedError(
                 f"entry {entry_id!r} is in no match", entry_id=entry_id, field="entry_id",
                 value=entry_id,
             )
-        ms = state.matches[match_id]
-        others = [state.entries[i] for i in ms.members if i != entry_id]
+        ms = state.match(match_id)
+        others = [state.entry(i) for i in ms.members if i != entry_id]
         if _documents(others) and self._booked_by_match(state, entry, ms):
             raise MatchError(
                 f"entry {entry_id!r} ({entry.kind.label}) was booked by match {match_id!r} "
@@ -971,22 +999,22 @@ class Ledger:
         return result
 
     @staticmethod
-    def _live_derived(state: State, entry: Entry) -> bool:
+    def _live_derived(state: Book, entry: Entry) -> bool:
         """Booked by an application, and neither a reversal nor reversed yet."""
         return (
-            is_derived(entry) and entry.reverses is None and entry.id not in state.reversed_by
+            is_derived(entry) and entry.reverses is None and state.reversal_of(entry.id) is None
         )
 
     def _removable(self, entry_id: str) -> bool:
         """Whether :meth:`remove_from_match` would take *entry_id* out (it is in a match)."""
         state = self._state()
-        ms = state.matches[state.match_of[entry_id]]
-        others = [state.entries[i] for i in ms.members if i != entry_id]
+        ms = state.match(state.match_id_of(entry_id) or "")
+        others = [state.entry(i) for i in ms.members if i != entry_id]
         return not _documents(others) or not self._booked_by_match(
-            state, state.entries[entry_id], ms
+            state, state.entry(entry_id), ms
         )
 
-    def _booked_by_match(self, state: State, entry: Entry, ms: MatchState) -> bool:
+    def _booked_by_match(self, state: Book, entry: Entry, ms: MatchState) -> bool:
         """A live derived entry, or a revaluation of a member of *ms* (pulled in by settlement)."""
         if self._live_derived(state, entry):
             return True
@@ -999,7 +1027,7 @@ class Ledger:
         events: list[Event] = []
         taken: list[str] = []
         for entry in entries:
-            match_id = self._new_match_id(taken)
+            match_id = self._new_match_id(_key_of(entry), taken)
             taken.append(match_id)
             events.append(EntryReversed(
                 entry_id=entry.id, reversal=entry.reversed(f"{entry.id}-R", posted=on),
@@ -1007,7 +1035,6 @@ class Ledger:
             ))
         return events
 
-    @_locked
     def dissolve(self, match_id: str, *, on: date) -> Ledger:
         """Dissolve a match (løs opp kobling), dated *on*: every member is unmatched.
 
@@ -1029,15 +1056,15 @@ class Ledger:
         >>> ledger = Ledger("NOK").post_many([
         ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
         ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
-        ... ]).match(["F-1", "P-1"]).dissolve("M1", on=date(2026, 2, 1))
-        >>> ledger.get_match("M1").dissolved_on, ledger.open_items().ids
+        ... ]).match(["F-1", "P-1"]).dissolve("C1-M1", on=date(2026, 2, 1))
+        >>> ledger.get_match("C1-M1").dissolved_on, ledger.open_items().ids
         (datetime.date(2026, 2, 1), ('F-1', 'P-1'))
         >>> ledger.open_items(as_of=date(2026, 1, 31)).ids
         ()
         """
         state = self._state()
         ms = state.match(match_id)
-        members = [state.entries[i] for i in ms.members]
+        members = [state.entry(i) for i in ms.members]
         derived = [e for e in members if self._live_derived(state, e)]
         if ms.dissolved_on is not None or not _documents(members):
             # a match of adjustments alone applied nothing: they just leave it
@@ -1054,7 +1081,6 @@ class Ledger:
             result, [e.id for e in members if e.id not in gone], on=on, match_id=match_id
         )
 
-    @_locked
     def change_due_date(self, entry_id: str, due: date | None, *, on: date) -> Ledger:
         """Change an entry's due date from day *on*; the original stays in history.
 
@@ -1073,7 +1099,6 @@ class Ledger:
         """
         return self._commit([DueDateChanged(entry_id=entry_id, due=due, on=on)])
 
-    @_locked
     def reverse(
         self,
         entry_id: str,
@@ -1124,15 +1149,15 @@ class Ledger:
                 f"to undo it, reverse nothing: dissolve or remove it from its match",
                 entry_id=entry_id, field="entry_id", value=entry_id,
             )
-        if entry_id in state.reversed_by:
+        if state.reversal_of(entry_id) is not None:
             raise ReversalError(
-                f"entry {entry_id!r} is already reversed by {state.reversed_by[entry_id]!r}",
+                f"entry {entry_id!r} is already reversed by {state.reversal_of(entry_id)!r}",
                 entry_id=entry_id, field="entry_id", value=entry_id,
             )
         events: list[Event] = []
-        current = state.match_of.get(entry_id)
+        current = state.match_id_of(entry_id)
         if current is not None:
-            ms = state.matches[current]
+            ms = state.match(current)
             if len(ms.members) > 1 and not unmatch_first:
                 raise ReversalError(
                     f"entry {entry_id!r} shares match {current!r} with "
@@ -1151,7 +1176,9 @@ class Ledger:
         events.append(
             EntryReversed(
                 entry_id=entry_id, reversal=reversal,
-                match_id=match_id if match_id is not None else self._new_match_id(), on=on,
+                match_id=match_id if match_id is not None
+                else self._new_match_id(_key_of(original)),
+                on=on,
             )
         )
         result = self._commit(events)
@@ -1159,8 +1186,8 @@ class Ledger:
         # entries still carry is reversed by one entry matched with them, or the
         # sub-account would keep a local balance for an item that no longer exists.
         carried = [
-            state.entries[i] for i in state.revalued_by.get(entry_id, ())
-            if i not in state.match_of
+            state.entry(i) for i in state.revaluations_of(entry_id)
+            if state.match_id_of(i) is None
         ]
         if not carried:
             return result
@@ -1179,11 +1206,11 @@ class Ledger:
 
     # -- dunning notices ----------------------------------------------------------------
 
-    def _holding(self, entry_id: str, as_of: date | None) -> State:
-        """The state as of *as_of*, after checking that it holds *entry_id*."""
-        state = self._at(as_of)
-        state.entry(entry_id)
-        return state
+    def _holding(self, entry_id: str, as_of: date | None) -> Part:
+        """The partition of *entry_id* as of *as_of*, after checking that it holds the entry."""
+        book = self._at(as_of, self._entry_keys(entry_id))
+        book.entry(entry_id)
+        return book.part_of_entry(entry_id)
 
     def record_notice(
         self,
@@ -1237,7 +1264,6 @@ class Ledger:
                 )
         return self._commit(events) if events else self
 
-    @_locked
     def notices(self, entry_id: str, *, as_of: date | None = None) -> tuple[NoticeRecorded, ...]:
         """The notices recorded about an entry, oldest first.
 
@@ -1251,7 +1277,6 @@ class Ledger:
         """
         return tuple(self._holding(entry_id, as_of).notices.get(entry_id, ()))
 
-    @_locked
     def last_notice(self, entry_id: str, *, as_of: date | None = None) -> NoticeRecorded | None:
         """The last notice recorded about an entry (its date and level), or ``None``.
 
@@ -1268,7 +1293,6 @@ class Ledger:
 
     # -- queries: entries and items ------------------------------------------------
 
-    @_locked
     def entry(self, entry_id: str, *, as_of: date | None = None) -> Entry:
         """The entry with id *entry_id*.
 
@@ -1280,13 +1304,11 @@ class Ledger:
         ...
         reskontro.exceptions.EntryNotFoundError: no entry 'F-404' in the ledger
         """
-        return self._at(as_of).entry(entry_id)
+        return self._at(as_of, self._entry_keys(entry_id)).entry(entry_id)
 
-    @_locked
     def __contains__(self, entry_id: object) -> bool:
-        return isinstance(entry_id, str) and entry_id in self._state().entries
+        return self._book.has_entry(entry_id)
 
-    @_locked
     def item(self, entry_id: str, *, as_of: date | None = None) -> Item:
         """The entry with what the ledger derives for it: remaining, open, match, due.
 
@@ -1301,12 +1323,12 @@ class Ledger:
         ... ]).match(["F-1", "P-1"])
         >>> item = ledger.item("F-1")
         >>> item.remaining, item.is_open, item.match_id
-        (Money('60.00', 'NOK'), True, 'M1')
+        (Money('60.00', 'NOK'), True, 'C1-M1')
         """
-        state = self._at(as_of)
-        return self._item(state, state.entry(entry_id))
+        part = self._holding(entry_id, as_of)
+        return self._item(part, part.entries[entry_id])
 
-    def _item(self, state: State, entry: Entry) -> Item:
+    def _item(self, state: Part, entry: Entry) -> Item:
         rem_tx, rem_local, is_open, match_id = state.item_state(entry)
         amount, amount_local = entry.amount, entry.amount_local
         if rem_tx is amount.amount:
@@ -1332,28 +1354,50 @@ class Ledger:
 
     def _entries(
         self,
-        state: State,
+        book: Book,
         party: str | None,
         side: Side | None,
         account: str | None,
         sub_account: SubAccount | None,
-    ) -> Iterator[Entry]:
-        entries = state.entries
+    ) -> Iterator[tuple[Part, Entry]]:
+        """The entries that fit, each with its partition: in posting order for the
+        whole ledger, else grouped by sub-account (sorted) first."""
         if sub_account is not None:
-            for entry_id in state.by_sub.get(sub_account, ()):
-                yield entries[entry_id]
+            part = book.sub_part(sub_account)
+            if part is not None:
+                entries = part.entries
+                for entry_id in part.by_sub.get(sub_account, ()):
+                    yield part, entries[entry_id]
             return
         if party is None and side is None and account is None:
-            yield from entries.values()
+            parts = book.parts
+            last_key: tuple[Side, str] | None = None
+            part = None
+            for entry in book.all_entries():
+                key = (entry.side, entry.party)
+                if key != last_key:
+                    part = parts[key]
+                    last_key = key
+                yield part, entry  # type: ignore[misc]
             return
-        for sub in sorted(state.by_sub):
-            if (
-                (party is None or sub.party == party)
-                and (side is None or sub.side is side)
-                and (account is None or sub.account == account)
-            ):
-                for entry_id in state.by_sub[sub]:
-                    yield entries[entry_id]
+        keys = self._keys(party, side)
+        found: list[Part] = (
+            [p for p in map(book.parts.get, keys) if p is not None]
+            if keys is not None
+            else list(book.parts.values())
+        )
+        subs = sorted(
+            (sub, part)
+            for part in found
+            for sub in part.by_sub
+            if (party is None or sub.party == party)
+            and (side is None or sub.side is side)
+            and (account is None or sub.account == account)
+        )
+        for sub, part in subs:
+            entries = part.entries
+            for entry_id in part.by_sub[sub]:
+                yield part, entries[entry_id]
 
     def items(
         self,
@@ -1425,7 +1469,6 @@ class Ledger:
             as_of=as_of,
         )
 
-    @_locked
     def search(
         self,
         *,
@@ -1473,16 +1516,40 @@ class Ledger:
         ('F-2',)
         """
         _query(party, side, account, sub_account)
-        state = self._at(as_of)
+        by_reference = (
+            reference is not None and match_id is None and party is None and sub_account is None
+        )
+        keys: list[tuple[Side, str]] | None
+        if match_id is not None:
+            keys = self._match_keys(match_id)
+        elif by_reference:
+            # the payment reference index names the few entries that carry it
+            keys = sorted({
+                (k.side, k.party) for k in map(self._book.key_of_entry,
+                                               self._book.kid.get(reference or "", ()))
+                if k is not None
+            })
+        else:
+            keys = self._keys(party, side, sub_account)
+        state = self._at(as_of, keys)
         kinds = _kinds(kind)
         low = None if min_amount is None else parse_amount(min_amount, field="min_amount")
         high = None if max_amount is None else parse_amount(max_amount, field="max_amount")
         needle = None if text is None else text.casefold()
         want_open = status is Status.OPEN
         want_closed = status is Status.CLOSED
+        candidates: Iterable[tuple[Part, Entry]]
         if match_id is not None:
-            ms = state.match(match_id)
-            candidates: Iterable[Entry] = (state.entries[i] for i in ms.members)
+            part = state.part_of_match(match_id)
+            ms = part.match(match_id)
+            candidates = ((part, part.entries[i]) for i in ms.members)
+        elif by_reference:
+            found_ids = state.kid.get(reference or "", ())
+            candidates = (
+                (state.part_of_entry(i), e) for i in found_ids
+                for e in (state.entry(i),)
+                if (side is None or e.side is side) and (account is None or e.account == account)
+            )
         else:
             candidates = self._entries(state, party, side, account, sub_account)
         plain = (
@@ -1501,8 +1568,8 @@ class Ledger:
 
     def _found(
         self,
-        state: State,
-        candidates: Iterable[Entry],
+        state: Book,
+        candidates: Iterable[tuple[Part, Entry]],
         plain: bool,
         kinds: frozenset[EntryKind] | None,
         document_no: str | None,
@@ -1522,12 +1589,11 @@ class Ledger:
     ) -> list[Item]:
         found: list[Item] = []
         make = self._item
-        closed = state.closed
         if plain and want_open:
-            return [make(state, e) for e in candidates if e.id not in closed]
+            return [make(p, e) for p, e in candidates if e.id not in p.closed]
         if plain and want_closed:
-            return [make(state, e) for e in candidates if e.id in closed]
-        for entry in candidates:
+            return [make(p, e) for p, e in candidates if e.id in p.closed]
+        for part, entry in candidates:
             if not plain:
                 if kinds is not None and entry.kind not in kinds:
                     continue
@@ -1549,9 +1615,10 @@ class Ledger:
                     entry.document_no is None or needle not in entry.document_no.casefold()
                 ):
                     continue
+            closed = part.closed
             if (want_open and entry.id in closed) or (want_closed and entry.id not in closed):
                 continue
-            item = make(state, entry)
+            item = make(part, entry)
             if not plain:
                 due = item.due
                 if due_from is not None and (due is None or due < due_from):
@@ -1567,7 +1634,6 @@ class Ledger:
 
     # -- queries: balances -----------------------------------------------------------
 
-    @_locked
     def balance(
         self,
         *,
@@ -1588,35 +1654,42 @@ class Ledger:
         Balance(Money('0.00', 'NOK'), ())
         """
         _query(party, side, account, sub_account)
-        state = self._at(as_of)
+        keys = self._keys(party, side, sub_account)
+        state = self._at(as_of, keys)
         local = _ZERO
         per: dict[str, Decimal] = {}
         with localcontext(CONTEXT):
-            for sub in self._subs(state, party, side, account, sub_account):
-                local += state.bal_local[sub]
-                for cur, amount in state.bal_tx[sub].items():
+            for sub, part in self._subs(state, keys, party, side, account, sub_account):
+                local += part.bal_local[sub]
+                for cur, amount in part.bal_tx[sub].items():
                     per[cur] = per.get(cur, _ZERO) + amount
         return Balance.from_sums(self._local, local, per)
 
+    @staticmethod
     def _subs(
-        self,
-        state: State,
-        party: str | None,
-        side: Side | None,
-        account: str | None,
-        sub_account: SubAccount | None,
-    ) -> list[SubAccount]:
-        if sub_account is not None:
-            return [sub_account] if sub_account in state.bal_local else []
-        return [
-            sub
-            for sub in state.bal_local
-            if (party is None or sub.party == party)
+        book: Book,
+        keys: Sequence[tuple[Side, str]] | None,
+        party: str | None = None,
+        side: Side | None = None,
+        account: str | None = None,
+        sub_account: SubAccount | None = None,
+    ) -> list[tuple[SubAccount, Part]]:
+        """The sub-accounts that fit, each with its partition, sorted."""
+        parts: Iterable[Part | None] = (
+            book.parts.values() if keys is None
+            else map(book.parts.get, keys)
+        )
+        return sorted(
+            (sub, part)
+            for part in parts
+            if part is not None
+            for sub in part.bal_local
+            if (sub_account is None or sub == sub_account)
+            and (party is None or sub.party == party)
             and (side is None or sub.side is side)
             and (account is None or sub.account == account)
-        ]
+        )
 
-    @_locked
     def balances(
         self, *, side: Side | None = None, as_of: date | None = None
     ) -> dict[SubAccount, Balance]:
@@ -1638,12 +1711,10 @@ class Ledger:
         local = self._local
         q_local = quantum(local)
         result: dict[SubAccount, Balance] = {}
-        for sub in sorted(state.bal_local):
-            if side is not None and sub.side is not side:
-                continue
-            per = state.bal_tx[sub]
+        for sub, part in self._subs(state, None, side=side):
+            per = part.bal_tx[sub]
             result[sub] = Balance(
-                Money._of(state.bal_local[sub].quantize(q_local, context=CONTEXT), local),
+                Money._of(part.bal_local[sub].quantize(q_local, context=CONTEXT), local),
                 tuple(
                     Money._of(per[c].quantize(quantum(c), context=CONTEXT), c)
                     for c in sorted(per)
@@ -1651,7 +1722,6 @@ class Ledger:
             )
         return result
 
-    @_locked
     def summary(self, *, side: Side | None = None, as_of: date | None = None) -> BalanceList:
         """The ledger summary: each sub-account's balance and number of open items.
 
@@ -1685,7 +1755,6 @@ class Ledger:
             self._local,
         )
 
-    @_locked
     def sub_accounts(self, *, as_of: date | None = None) -> tuple[SubAccount, ...]:
         """Every sub-account with entries, sorted by (side, party, account).
 
@@ -1695,9 +1764,8 @@ class Ledger:
         ... ).sub_accounts()
         (SubAccount(side=Side.RECEIVABLE, party='1', account='1500'),)
         """
-        return tuple(sorted(self._at(as_of).by_sub))
+        return tuple(sub for sub, _ in self._subs(self._at(as_of), None))
 
-    @_locked
     def parties(self, *, side: Side | None = None, as_of: date | None = None) -> tuple[str, ...]:
         """Every party with entries (on one side, if given), sorted.
 
@@ -1707,16 +1775,12 @@ class Ledger:
         ...     for p in ("20", "10")).parties()
         ('10', '20')
         """
-        return tuple(
-            sorted(
-                {s.party for s in self._at(as_of).by_sub if side is None or s.side is side}
-            )
-        )
+        return tuple(sorted({sub.party for sub, _ in self._subs(self._at(as_of), None, side=side)}))
 
     # -- queries: matches ----------------------------------------------------------------
 
-    def _match_view(self, state: State, ms: MatchState, allocations: bool = True) -> Match:
-        members = [state.entries[i] for i in ms.members]
+    def _match_view(self, state: Part, ms: MatchState, allocations: bool = True) -> Match:
+        members = [state.entry(i) for i in ms.members]
         local = self._local
         out_local = _ZERO
         out_tx: dict[str, Decimal] = {}
@@ -1740,14 +1804,13 @@ class Ledger:
             outstanding_local=Balance.from_sums(local, out_local, {}).local,
             outstanding=tuple(Money._of(out_tx[c], c) for c in sorted(out_tx)),
             allocations=tuple(
-                Allocation(c, d, Money._of(a, ms.base or state.entries[d].currency))
+                Allocation(c, d, Money._of(a, ms.base or state.entry(d).currency))
                 for c, d, a in pairs
             ),
             dissolved_on=ms.dissolved_on,
             base_currency=ms.base,
         )
 
-    @_locked
     def get_match(
         self, match_id: str, *, as_of: date | None = None, allocations: bool = True
     ) -> Match:
@@ -1764,10 +1827,9 @@ class Ledger:
         ...
         reskontro.exceptions.MatchNotFoundError: no match 'K-9' in the ledger
         """
-        state = self._at(as_of)
-        return self._match_view(state, state.match(match_id), allocations)
+        part = self._at(as_of, self._match_keys(match_id)).part_of_match(match_id)
+        return self._match_view(part, part.match(match_id), allocations)
 
-    @_locked
     def match_members(self, match_id: str, *, as_of: date | None = None) -> tuple[str, ...]:
         """The entry ids of a match, without computing its view (cheap).
 
@@ -1779,12 +1841,11 @@ class Ledger:
         >>> Ledger("NOK").post_many([
         ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
         ...     Entry.payment("P-1", party="1", amount=nok("-40"), posted=date(2026, 1, 9)),
-        ... ]).match(["F-1", "P-1"]).match_members("M1")
+        ... ]).match(["F-1", "P-1"]).match_members("C1-M1")
         ('F-1', 'P-1')
         """
-        return self._at(as_of).match(match_id).members
+        return self._at(as_of, self._match_keys(match_id)).match(match_id).members
 
-    @_locked
     def match_of(self, entry_id: str, *, as_of: date | None = None) -> Match | None:
         """The live match of an entry, or ``None``.
 
@@ -1801,8 +1862,8 @@ class Ledger:
         (('F-1', 'P-1'), None)
         """
         state = self._holding(entry_id, as_of)
-        match_id = state.match_of.get(entry_id)
-        return None if match_id is None else self._match_view(state, state.matches[match_id])
+        match_id = state.match_id_of(entry_id)
+        return None if match_id is None else self._match_view(state, state.match(match_id))
 
     def allocations(self, entry_id: str, *, as_of: date | None = None) -> tuple[Allocation, ...]:
         """The allocations in force that involve an entry (empty when unmatched).
@@ -1827,7 +1888,6 @@ class Ledger:
             return ()
         return tuple(a for a in found.allocations if entry_id in (a.credit_id, a.debit_id))
 
-    @_locked
     def matches(
         self,
         *,
@@ -1843,21 +1903,21 @@ class Ledger:
         >>> ledger = Ledger("NOK").post_many([
         ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
         ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
-        ... ]).match(["F-1", "P-1"]).dissolve("M1", on=date(2026, 1, 10))
+        ... ]).match(["F-1", "P-1"]).dissolve("C1-M1", on=date(2026, 1, 10))
         >>> ledger.matches(), [m.id for m in ledger.matches(include_dissolved=True)]
-        ((), ['M1'])
+        ((), ['C1-M1'])
         """
         _query(party, sub_account=sub_account)
-        state = self._at(as_of)
+        keys = self._keys(party, None, sub_account)
+        state = self._at(as_of, keys)
         return tuple(
-            self._match_view(state, ms)
-            for ms in state.matches.values()
+            self._match_view(part, ms)
+            for part, ms in state.matches_in(keys)
             if (include_dissolved or ms.dissolved_on is None)
             and (party is None or ms.sub.party == party)
             and (sub_account is None or ms.sub == sub_account)
         )
 
-    @_locked
     def match_rows(
         self,
         *,
@@ -1875,10 +1935,11 @@ class Ledger:
         MatchRowList(())
         """
         _query(party, sub_account=sub_account)
-        state = self._at(as_of)
+        keys = self._keys(party, None, sub_account)
+        state = self._at(as_of, keys)
         rows: list[MatchRow] = []
         local = self._local
-        for ms in state.matches.values():
+        for part, ms in state.matches_in(keys):
             if ms.dissolved_on is not None:
                 continue
             if party is not None and ms.sub.party != party:
@@ -1887,7 +1948,7 @@ class Ledger:
                 continue
             if (status is Status.OPEN and ms.closed) or (status is Status.CLOSED and not ms.closed):
                 continue
-            members = [state.entries[i] for i in ms.members]
+            members = [part.entries[i] for i in ms.members]
             invoices = [e for e in members if e.kind is EntryKind.INVOICE and e.reverses is None]
             oldest = min(
                 invoices, key=lambda e: (e.document_date, e.posted, e.id), default=None
@@ -1912,7 +1973,6 @@ class Ledger:
             )
         return MatchRowList(rows)
 
-    @_locked
     def revaluations(self, entry_id: str, *, as_of: date | None = None) -> tuple[Entry, ...]:
         """The unrealized exchange differences of an item, oldest first.
 
@@ -1931,10 +1991,9 @@ class Ledger:
         >>> ledger.revaluations("F-1")
         ()
         """
-        state = self._holding(entry_id, as_of)
-        return tuple(state.entries[i] for i in state.revalued_by.get(entry_id, ()))
+        part = self._holding(entry_id, as_of)
+        return tuple(part.entries[i] for i in part.revaluations_of(entry_id))
 
-    @_locked
     def derived_entries(self, match_id: str, *, as_of: date | None = None) -> DerivedEntries:
         """What a match's applications booked, and every reversal of it, with the net per kind.
 
@@ -1968,10 +2027,11 @@ class Ledger:
         K-1-FX1-R  fx_gain  2026-03-01       -500.00  EUR       K-1-FX1
         net: realized 0.00, unrealized 0.00, discount 0.00, tolerance 0.00, total 0.00 NOK
         """
-        state = self._at(as_of)
+        state = self._at(as_of, self._match_keys(match_id)).part_of_match(match_id)
         state.match(match_id)
         ever: dict[str, None] = {}
-        for record in self._records():
+        # the match's history lives in its partition's log: O(party), not O(ledger)
+        for record in state.log:
             if (
                 type(record) is EntriesMatched
                 and record.match_id == match_id
@@ -1979,16 +2039,16 @@ class Ledger:
             ):
                 ever.update(dict.fromkeys(record.entry_ids))
         created = [
-            state.entries[i] for i in ever
-            if is_derived(state.entries[i]) and state.entries[i].reverses is None
+            state.entry(i) for i in ever
+            if is_derived(state.entry(i)) and state.entry(i).reverses is None
         ]
         prefix = f"{match_id}-RV"
         created.extend(
-            state.entries[r] for i in ever for r in state.revalued_by.get(i, ())
+            state.entry(r) for i in ever for r in state.revaluations_of(i)
             if r.startswith(prefix)
         )
         reversals = [
-            state.entries[state.reversed_by[e.id]] for e in created if e.id in state.reversed_by
+            state.entry(state.reversed_by[e.id]) for e in created if e.id in state.reversed_by
         ]
         ordered = [
             *sorted(created, key=lambda e: e.posted), *sorted(reversals, key=lambda e: e.posted)
@@ -1997,7 +2057,6 @@ class Ledger:
             match_id=match_id, local_currency=self._local, entries=tuple(ordered)
         )
 
-    @_locked
     def history(self, entry_id: str) -> tuple[Event, ...]:
         """Every event that touched an entry, in order (its audit trail).
 
@@ -2009,15 +2068,15 @@ class Ledger:
         >>> ledger = Ledger("NOK").post_many([
         ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
         ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
-        ... ]).match(["F-1", "P-1"]).dissolve("M1", on=date(2026, 1, 10))
+        ... ]).match(["F-1", "P-1"]).dissolve("C1-M1", on=date(2026, 1, 10))
         >>> [type(event).__name__ for event in ledger.history("F-1")]
         ['EntryPosted', 'EntriesMatched', 'MatchDissolved']
         """
-        state = self._state()
-        state.entry(entry_id)
+        part = self._holding(entry_id, None)
         touched: set[str] = set()  # the live matches the entry is in
         result: list[Event] = []
-        for event in map(_event, self._records()):
+        # an entry's audit trail lives in its partition's log: O(party), not O(ledger)
+        for event in map(_event, part.log):
             if isinstance(event, EntryPosted):
                 if event.entry.id == entry_id:
                     result.append(event)
@@ -2048,7 +2107,6 @@ class Ledger:
 
     # -- serialization -----------------------------------------------------------------
 
-    @_locked
     def to_dict(self) -> dict[str, Any]:
         """The ledger as a JSON-ready dict (schema ``reskontro.ledger``, versioned).
 
@@ -2087,3 +2145,28 @@ def _ids(entry_ids: Iterable[str]) -> tuple[str, ...]:
         )
     return entry_ids if type(entry_ids) is tuple else tuple(entry_ids)
 
+
+
+def _unpickle(local: str, options: LedgerOptions, records: tuple[Record, ...]) -> Ledger:
+    return Ledger._make(local, options, _replay(local, records))
+
+
+def _key_of(entry: Entry) -> Partition:
+    return Partition(entry.side, entry.party)
+
+
+def _partition(value: object) -> tuple[Side, str]:
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Side):
+        return value
+    raise InvalidQueryError(
+        f"partition must be a Partition(side, party), got {value!r}",
+        field="partition", value=value,
+    )
+
+
+def _as_of(on: object) -> date:
+    if not isinstance(on, date) or isinstance(on, datetime):
+        raise InvalidQueryError(
+            f"as_of must be a datetime.date, got {on!r}", field="as_of", value=on
+        )
+    return on

@@ -541,7 +541,7 @@ class Match:
     >>> match = Ledger("NOK").post_many([
     ...     Entry.invoice("F-1", party="1", amount=nok("100"), posted=date(2026, 1, 2)),
     ...     Entry.payment("P-1", party="1", amount=nok("-100"), posted=date(2026, 1, 9)),
-    ... ]).match(["F-1", "P-1"]).get_match("M1")
+    ... ]).match(["F-1", "P-1"]).get_match("C1-M1")
     >>> match.is_closed, match.is_live, match.outstanding_local
     (True, True, Money('0.00', 'NOK'))
 
@@ -606,7 +606,7 @@ class MatchRow:
     ...     Entry.payment("P-1", party="1", amount=nok("-60"), posted=date(2026, 1, 9)),
     ... ]).match(["F-1", "P-1"]).match_rows()
     >>> row.entry_count, row.match_id, row.document_no, row.outstanding_local
-    (2, 'M1', '1001', Money('40.00', 'NOK'))
+    (2, 'C1-M1', '1001', Money('40.00', 'NOK'))
 
     Attributes:
         match_id: the match id.

@@ -63,7 +63,7 @@ posted again. Nothing is posted until the caller applies the plan
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from typing import Final, final
@@ -77,7 +77,7 @@ from reskontro.events import EntryPosted
 from reskontro.exceptions import InvalidEntryError, InvalidPolicyError, ReskontroError
 from reskontro.formats.camt054 import CamtFile, CamtPayment
 from reskontro.formats.ocr import OcrFile
-from reskontro.items import Item
+from reskontro.items import Item, Status
 from reskontro.kid import Algorithm, is_valid
 from reskontro.ledger import Ledger
 from reskontro.money import Money
@@ -512,6 +512,34 @@ def plan_receipts(
         return _Planner(ledger, parties or {}, prefix, rates, policy, algorithms).plan(receipts)
 
 
+class _OpenByKid:
+    """The open customer invoices per KID, looked up in the ledger's reference index.
+
+    A day's receipts ask for their own KIDs only, so planning costs the size
+    of the day, not of the ledger.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self.found: dict[str, list[Item]] = {}
+
+    def get(self, kid: str, default: Sequence[Item] = ()) -> Sequence[Item]:
+        return self[kid] or default
+
+    def __getitem__(self, kid: str) -> list[Item]:
+        found = self.found.get(kid)
+        if found is None:
+            items = self.ledger.search(
+                status=Status.OPEN, side=Side.RECEIVABLE, kind=EntryKind.INVOICE, reference=kid
+            )
+            # as the open-items list orders them: by sub-account, then posting order
+            found = self.found[kid] = sorted(items, key=lambda i: i.entry.sub_account)
+        return found
+
+    def __contains__(self, kid: object) -> bool:
+        return isinstance(kid, str) and bool(self[kid])
+
+
 class _History:
     """The customer ledger indexed for reversals and the clerk's candidates: one pass."""
 
@@ -570,11 +598,7 @@ class _Planner:
         self.rates = rates
         self.policy = policy
         self.algorithms = algorithms
-        self.open_by_kid: dict[str, list[Item]] = {}
-        for item in ledger.open_items(side=Side.RECEIVABLE):
-            entry = item.entry
-            if entry.kind is EntryKind.INVOICE and entry.reference:
-                self.open_by_kid.setdefault(entry.reference, []).append(item)
+        self.open_by_kid = _OpenByKid(ledger)
         #: the payments this plan makes, for a reversal later in the same file
         self.planned: list[Entry] = []
         self._history: _History | None = None
