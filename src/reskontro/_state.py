@@ -1309,7 +1309,7 @@ class Book:
         ]
         try:
             return cls._fold(local_currency, listed)  # type: ignore[arg-type]
-        except (_Fault, ReskontroError, KeyError, TypeError, AttributeError, IndexError):
+        except (_FoldError, ReskontroError, KeyError, TypeError, AttributeError, IndexError):
             return cls._replay_in_order(local_currency, listed)  # type: ignore[arg-type]
 
     @classmethod
@@ -1328,7 +1328,7 @@ class Book:
                     key = keys[pair] = Partition(*pair)
                 entry_id = record.id  # type: ignore[union-attr]
                 if entry_id in where:
-                    raise _Fault
+                    raise _FoldError
                 where[entry_id] = key
                 if record.reference is not None:  # type: ignore[union-attr]
                     refs.setdefault(record.reference, []).append(entry_id)  # type: ignore[union-attr]
@@ -1338,7 +1338,7 @@ class Book:
                 else:
                     key = where[record.entry_ids[0]]  # type: ignore[union-attr]
                     if record.match_id in mwhere:  # type: ignore[union-attr]
-                        raise _Fault
+                        raise _FoldError
                     mwhere[record.match_id] = key  # type: ignore[union-attr]
             elif kind is EntryUnmatched or kind is MatchDissolved:
                 key = mwhere[record.match_id]  # type: ignore[union-attr]
@@ -1348,7 +1348,7 @@ class Book:
                 key = where[record.entry_id]  # type: ignore[union-attr]
                 reversal = record.reversal  # type: ignore[union-attr]
                 if reversal.id in where or record.match_id in mwhere:  # type: ignore[union-attr]
-                    raise _Fault
+                    raise _FoldError
                 where[reversal.id] = key
                 mwhere[record.match_id] = key  # type: ignore[union-attr]
                 if reversal.reference is not None:
@@ -1356,9 +1356,9 @@ class Book:
             elif kind is NoticeRecorded:
                 key = where[record.entry_ids[0]]  # type: ignore[union-attr]
                 if any(where[i] != key for i in record.entry_ids):  # type: ignore[union-attr]
-                    raise _Fault
+                    raise _FoldError
             else:
-                raise _Fault
+                raise _FoldError
             found = by_part.get(key)
             if found is None:
                 by_part[key] = [record]
@@ -1535,7 +1535,7 @@ class Book:
         return Book.replay(self.local, records)
 
 
-class _Fault(Exception):
+class _FoldError(Exception):
     """The fast fold met something only the exact, in-order replay can judge."""
 
 
