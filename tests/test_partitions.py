@@ -181,11 +181,12 @@ def _operations(ledger: Ledger) -> list[tuple[str, object]]:
     ]
 
 
+@pytest.mark.parametrize("interrupt", [_Interrupt, KeyboardInterrupt, MemoryError])
 @pytest.mark.parametrize("name", ["post", "match", "match_many", "reverse", "due"])
 def test_an_interrupt_at_any_step_leaves_every_value_intact(
-    name: str, monkeypatch: pytest.MonkeyPatch
+    name: str, interrupt: type[BaseException], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """KeyboardInterrupt-like errors at the k-th step of the write path change no value."""
+    """KeyboardInterrupt, MemoryError or a signal handler's error at any step: no value changes."""
     base = _book().match(["F-2", "P-2"], allocations=())
     older = base.dissolve("C2-M1", on=date(2026, 1, 11))
     snapshot = (base.events, base.open_items(), older.events, older.open_items())
@@ -199,7 +200,7 @@ def test_an_interrupt_at_any_step_leaves_every_value_intact(
             def wrapper(*args, **kwargs):  # type: ignore[no-untyped-def]
                 calls["n"] += 1
                 if calls["n"] == calls["at"]:
-                    raise _Interrupt
+                    raise interrupt
                 return original(*args, **kwargs)
             return wrapper
 
@@ -210,7 +211,7 @@ def test_an_interrupt_at_any_step_leaves_every_value_intact(
                 patch.setattr(cls, method, counting(getattr(cls, method)))
             try:
                 result = operation()  # type: ignore[operator]
-            except _Interrupt:
+            except interrupt:
                 result = None
         assert (base.events, base.open_items(), older.events, older.open_items()) == snapshot
         if result is not None:
@@ -380,3 +381,53 @@ def test_a_snapshot_loads_nothing_but_reskontro_values() -> None:
     good = _book().partition_snapshot(Partition(Side.RECEIVABLE, "1"))
     with pytest.raises(SerializationError, match="not of receivable:2"):
         restore(good, "NOK", Partition(Side.RECEIVABLE, "2"))
+
+
+def test_threads_branching_from_one_value_never_disturb_it_or_each_other() -> None:
+    """Writers on branches of a shared value and readers of it, at once: all exact."""
+    import sys
+    import threading
+
+    base = Ledger("NOK").post_many(
+        Entry.invoice(f"F-{p}-{n}", party=str(p), amount=nok("10"), posted=date(2026, 1, 2))
+        for p in range(8) for n in range(20)
+    )
+    before = (base.events, base.open_items(), base.balance())
+    results: dict[int, Ledger] = {}
+    errors: list[BaseException] = []
+
+    def writer(p: int) -> None:
+        try:
+            value = base
+            for n in range(20):
+                value = value.post(Entry.payment(
+                    f"P-{p}-{n}", party=str(p), amount=nok("-10"), posted=date(2026, 1, 3)
+                )).match([f"F-{p}-{n}", f"P-{p}-{n}"])
+            results[p] = value
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    def reader() -> None:
+        try:
+            for _ in range(30):
+                assert (base.events, base.open_items(), base.balance()) == before
+        except BaseException as error:  # pragma: no cover - reported below
+            errors.append(error)
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        threads = [threading.Thread(target=writer, args=(p,)) for p in range(8)]
+        threads += [threading.Thread(target=reader) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(switch)
+    assert not errors
+    assert (base.events, base.open_items(), base.balance()) == before
+    for p, value in results.items():
+        assert value.open_items(party=str(p)).ids == ()
+        assert len(value.open_items()) == 20 * 7
+        assert value.item(f"F-{p}-0").match_id == f"C{p}-M1"

@@ -93,9 +93,36 @@ class PMap(Generic[_K, _V]):
         >>> PMap.of([("x", 1), ("x", 2)])["x"]
         2
         """
-        builder: Builder[_K, _V] = Builder(cls())
-        builder.update(items)
-        return builder.finish()
+        # a fresh map: fill the 65 536 leaves as a flat list, then build the
+        # nodes bottom up (no drafting: nothing is shared yet)
+        leaves: list[dict[_K, _V] | None] = [None] * 0x10000
+        for key, value in items:
+            slot = hash(key) & 0xFFFF
+            leaf = leaves[slot]
+            if leaf is None:
+                leaves[slot] = {key: value}
+            else:
+                leaf[key] = value
+        length = sum(len(leaf) for leaf in leaves if leaf)
+        if not length:
+            return cls()
+        # level 3: node p (12 bits) holds the leaves p | i << 12
+        level3: list[tuple[Any, ...] | None] = [None] * 0x1000
+        for p in range(0x1000):
+            node = leaves[p::0x1000]
+            if any(node):
+                level3[p] = tuple(node)
+        level2: list[tuple[Any, ...] | None] = [None] * 0x100
+        for q in range(0x100):
+            node2 = level3[q::0x100]
+            if any(node2):
+                level2[q] = tuple(node2)
+        level1: list[tuple[Any, ...] | None] = [None] * 0x10
+        for r in range(0x10):
+            node1 = level2[r::0x10]
+            if any(node1):
+                level1[r] = tuple(node1)
+        return cls._make(tuple(level1), length)
 
     def __len__(self) -> int:
         return self._len

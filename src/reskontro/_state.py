@@ -46,6 +46,7 @@ from reskontro.exceptions import (
     NotMatchedError,
     PostAgainstPostError,
     PostAgainstPostWarning,
+    ReskontroError,
     ReversalError,
     SerializationError,
     SubAccountMismatchError,
@@ -1296,6 +1297,99 @@ class Book:
 
     @classmethod
     def replay(cls, local_currency: str, records: Iterable[Record | EntryPosted]) -> Book:
+        """The fold of *records* (a whole history, or a dated prefix of one).
+
+        The fast path sorts the records into their partitions in one pass and
+        folds each partition on its own, building the global indexes once at
+        the end. Any fault sends it to the exact path, which applies the
+        records one by one in order and so refuses the first bad one.
+        """
+        listed = [
+            record.entry if type(record) is EntryPosted else record for record in records
+        ]
+        try:
+            return cls._fold(local_currency, listed)  # type: ignore[arg-type]
+        except (_FoldError, ReskontroError, KeyError, TypeError, AttributeError, IndexError):
+            return cls._replay_in_order(local_currency, listed)  # type: ignore[arg-type]
+
+    @classmethod
+    def _fold(cls, local: str, records: list[Record]) -> Book:
+        where: dict[str, Partition] = {}
+        mwhere: dict[str, Partition] = {}
+        refs: dict[str, list[str]] = {}
+        by_part: dict[tuple[Side, str], list[Record]] = {}
+        keys: dict[tuple[Side, str], Partition] = {}
+        for record in records:
+            kind = type(record)
+            if kind is Entry:
+                pair = (record.side, record.party)  # type: ignore[union-attr]
+                key = keys.get(pair)
+                if key is None:
+                    key = keys[pair] = Partition(*pair)
+                entry_id = record.id  # type: ignore[union-attr]
+                if entry_id in where:
+                    raise _FoldError
+                where[entry_id] = key
+                if record.reference is not None:  # type: ignore[union-attr]
+                    refs.setdefault(record.reference, []).append(entry_id)  # type: ignore[union-attr]
+            elif kind is EntriesMatched:
+                if record.extend:  # type: ignore[union-attr]
+                    key = mwhere[record.match_id]  # type: ignore[union-attr]
+                else:
+                    key = where[record.entry_ids[0]]  # type: ignore[union-attr]
+                    if record.match_id in mwhere:  # type: ignore[union-attr]
+                        raise _FoldError
+                    mwhere[record.match_id] = key  # type: ignore[union-attr]
+            elif kind is EntryUnmatched or kind is MatchDissolved:
+                key = mwhere[record.match_id]  # type: ignore[union-attr]
+            elif kind is DueDateChanged:
+                key = where[record.entry_id]  # type: ignore[union-attr]
+            elif kind is EntryReversed:
+                key = where[record.entry_id]  # type: ignore[union-attr]
+                reversal = record.reversal  # type: ignore[union-attr]
+                if reversal.id in where or record.match_id in mwhere:  # type: ignore[union-attr]
+                    raise _FoldError
+                where[reversal.id] = key
+                mwhere[record.match_id] = key  # type: ignore[union-attr]
+                if reversal.reference is not None:
+                    refs.setdefault(reversal.reference, []).append(reversal.id)
+            elif kind is NoticeRecorded:
+                key = where[record.entry_ids[0]]  # type: ignore[union-attr]
+                if any(where[i] != key for i in record.entry_ids):  # type: ignore[union-attr]
+                    raise _FoldError
+            else:
+                raise _FoldError
+            found = by_part.get(key)
+            if found is None:
+                by_part[key] = [record]
+            else:
+                found.append(record)
+        parts: list[tuple[tuple[Side, str], Part]] = []
+        for pair, mine in by_part.items():
+            part = Part(local, keys.get(pair) or Partition(*pair))
+            run: list[Entry] = []
+            for record in mine:
+                if type(record) is Entry:
+                    run.append(record)
+                    continue
+                if run:
+                    part.post_many(run, batch=False)
+                    run = []
+                part.apply(record)
+            if run:
+                part.post_many(run, batch=False)
+            part.log = mine
+            parts.append((part.key or pair, part.frozen()))
+        book = cls(local)
+        book.parts = PMap.of(parts)
+        book.where = PMap.of(where.items())
+        book.mwhere = PMap.of(mwhere.items())
+        book.kid = PMap.of((ref, tuple(ids)) for ref, ids in refs.items())
+        book.log = _Chunk(tuple(records), None) if records else None
+        return book
+
+    @classmethod
+    def _replay_in_order(cls, local_currency: str, records: list[Record]) -> Book:
         txn = Txn(cls(local_currency))
         postings: list[Entry] = []
         for record in records:
@@ -1439,6 +1533,10 @@ class Book:
             if part is not None:
                 records.extend(r for r in part.log if _dated(r) <= on)
         return Book.replay(self.local, records)
+
+
+class _FoldError(Exception):
+    """The fast fold met something only the exact, in-order replay can judge."""
 
 
 def _dated(record: Record) -> date:

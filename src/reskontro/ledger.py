@@ -43,7 +43,6 @@ Money('0.00', 'NOK')
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal, localcontext
 from typing import Any, Final, final
@@ -158,11 +157,24 @@ def _replay(local: str, records: Iterable[Record | Event]) -> Book:
         return Book.replay(local, records)
 
 
-@contextmanager
-def _drafting(book: Book) -> Iterator[Txn]:
+class _drafting:  # noqa: N801 - used like a function: with _drafting(book) as txn
     """Draft the next book in the library's decimal context, with the collector paused."""
-    with localcontext(CONTEXT), paused():
-        yield Txn(book)
+
+    __slots__ = ("book", "context", "gc")
+
+    def __init__(self, book: Book) -> None:
+        self.book = book
+        self.context = localcontext(CONTEXT)
+        self.gc = paused()
+
+    def __enter__(self) -> Txn:
+        self.context.__enter__()
+        self.gc.__enter__()
+        return Txn(self.book)
+
+    def __exit__(self, *exc: object) -> None:
+        self.gc.__exit__(None, None, None)
+        self.context.__exit__(None, None, None)
 
 
 def _query(
