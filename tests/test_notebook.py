@@ -42,6 +42,7 @@ from reskontro import (
     Status,
     aging,
     automatch,
+    business_days,
     display,
     dunning,
     kid,
@@ -70,7 +71,7 @@ def eur(amount: str) -> Money:
 #: The public modules whose names a notebook user would import.
 PUBLIC_MODULES: tuple[ModuleType, ...] = (
     reskontro, aging, automatch, display, dunning, interest, kid, receipts, settlement,
-    statement, terms, camt054, ocr,
+    statement, terms, camt054, ocr, business_days,
 )
 
 
@@ -218,6 +219,8 @@ def values(ledger: Ledger) -> Iterator[object]:
     yield statement_of(ledger)
     yield statement_of(ledger).lines[0]
     yield statement_of(ledger).payment
+    yield statement_of(ledger).sections[0]
+    yield business_days.NORWEGIAN_CALENDAR
     yield statement_of(ledger).creditor
     yield terms.PaymentTerms.net(14)
     yield terms.PaymentTerms.with_discount("2", 10, 30)
