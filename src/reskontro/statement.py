@@ -909,7 +909,14 @@ def _sections(
     algorithm: Algorithm | str,
 ) -> tuple[StatementSection, ...]:
     """The statement per transaction currency, each with its own running balance and payment."""
-    order = sorted(currencies or {currency}, key=lambda c: (c != currency, c != local, c))
+    # the currency most invoices are in first (a EUR customer's kroner fee comes after its
+    # EUR invoices), then local before foreign
+    count = {
+        c: sum(1 for line in lines if line.amount.currency == c and line.kind is EntryKind.INVOICE)
+        for c in currencies
+    }
+    order = sorted(currencies or {currency},
+                   key=lambda c: (-count.get(c, 0), c != local, c))
     if len(order) == 1:  # the statement itself is the one section
         amount = balance.local if currency == local else balance[currency]
         owed = _owed(side, amount)
