@@ -404,3 +404,21 @@ def test_every_document_type_renders_to_png(tmp_path: Path) -> None:
         assert head[:8] == b"\x89PNG\r\n\x1a\n"
         width, height = int.from_bytes(head[16:20], "big"), int.from_bytes(head[20:24], "big")
         assert (width, height) in {(413, 585), (414, 585), (585, 413), (585, 414)}, name
+
+
+def test_the_collecting_page_shows_the_real_letter() -> None:
+    """The letter printed on docs/collecting.md is what render_letter_text gives."""
+    page = (Path(__file__).resolve().parent.parent / "docs" / "collecting.md").read_text(
+        encoding="utf-8")
+    export = Ledger("NOK").post(Entry.invoice(
+        "F-20", party="20001", amount=eur("1000"), amount_local=nok("11500"),
+        posted=date(2026, 1, 5), due=date(2026, 1, 19), document_no="2001",
+        reference="200010023"))
+    rates = RateTable("NOK", {("EUR", date(2026, 2, 1)): "11.80"})
+    run = plan_dunning(export, DunningPolicy(fee_currency=FeeCurrency.INVOICE),
+                       date(2026, 2, 2), rates=rates)
+    us = PartyDetails(name="Kaffegrossisten AS", account_number="8601 11 17947",
+                      iban="NO93 8601 1117 947", bic="DNBANOKKXXX")
+    letter, = dunning_letters(run.notices[0], creditor=us, layout=LetterLayout.PER_INVOICE,
+                              policy=DunningPolicy())
+    assert f"```text\n{render_letter_text(letter, locale='nb_NO')}```" in page
