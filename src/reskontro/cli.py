@@ -483,7 +483,7 @@ def _dunning_lines(ledger: Ledger, names: Mapping[str, str], today: date) -> lis
     rows = [
         [
             _party(notice.party, names), notice.level.label, line.entry_id,
-            _day(line.due), str(line.days_overdue), format_amount(line.remaining_local),
+            _day(line.due), str(line.days_overdue), format_amount(line.remaining),
             format_amount(line.interest), format_amount(notice.fee), _day(notice.deadline),
         ]
         for notice in plan.notices
