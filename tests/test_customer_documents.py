@@ -422,3 +422,20 @@ def test_the_collecting_page_shows_the_real_letter() -> None:
     letter, = dunning_letters(run.notices[0], creditor=us, layout=LetterLayout.PER_INVOICE,
                               policy=DunningPolicy())
     assert f"```text\n{render_letter_text(letter, locale='nb_NO')}```" in page
+
+
+def test_every_entry_kind_has_a_norwegian_name() -> None:
+    """A Norwegian document never falls back to an English kind label."""
+    from reskontro.entries import EntryKind
+    from reskontro.rendering import _NORWEGIAN_KINDS, _Words
+
+    assert set(EntryKind) <= set(_NORWEGIAN_KINDS)
+    assert _Words("nb_NO").kind(EntryKind.FX_UNREALIZED_GAIN) == "urealisert agio"
+
+
+def test_interest_notes_name_the_invoices_by_their_numbers() -> None:
+    """The interest entry's text (printed on statements) names document numbers, not ids."""
+    from reskontro.interest import plan_interest
+
+    note, = plan_interest(book(), date(2026, 2, 20), party="10001").notes
+    assert note.entry.text == "Forsinkelsesrente 19.01.2026-20.02.2026: 1001, 1002"

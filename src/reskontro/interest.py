@@ -607,6 +607,7 @@ def plan_interest(
     accounts = accounts or InterestAccounts()
     wanted = frozenset(kinds)
     lines: dict[tuple[SubAccount, str], list[InterestLine]] = {}
+    numbers: dict[str, str] = {}
     for item in ledger.open_items(party=party, side=side, as_of=on):
         entry = item.entry
         if (
@@ -621,6 +622,7 @@ def plan_interest(
         if line.amount.is_zero and line.amount_local.is_zero:
             continue
         lines.setdefault((entry.sub_account, entry.currency), []).append(line)
+        numbers[entry.id] = entry.document_no or entry.id  # what the customer knows it by
     local = ledger.local_currency
     notes = []
     for (sub, currency), group in sorted(lines.items()):
@@ -634,7 +636,7 @@ def plan_interest(
             party=sub.party, side=sub.side, account=sub.account,
             amount=total * sign, amount_local=total_local * sign, posted=on,
             text=f"Forsinkelsesrente {first:%d.%m.%Y}-{last:%d.%m.%Y}: "
-                 + ", ".join(line.entry_id for line in group),
+                 + ", ".join(numbers[line.entry_id] for line in group),
         )
         postings = (
             (GlPosting(account=sub.account, debit=total_local),

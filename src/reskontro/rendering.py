@@ -249,6 +249,8 @@ _NORWEGIAN_KINDS: Final[Mapping[EntryKind, str]] = {
     EntryKind.WRITE_OFF: "tapsføring",
     EntryKind.FX_GAIN: "agio",
     EntryKind.FX_LOSS: "disagio",
+    EntryKind.FX_UNREALIZED_GAIN: "urealisert agio",
+    EntryKind.FX_UNREALIZED_LOSS: "urealisert disagio",
     EntryKind.DISCOUNT: "rabatt",
     EntryKind.TOLERANCE: "avrunding",
     EntryKind.MANUAL: "manuell",
@@ -336,7 +338,8 @@ def _cells(line: StatementLine, words: _Words, locale: str) -> list[str]:
 
 #: Kinds whose entry text the engine writes (in Norwegian): fees, interest, FX, rounding.
 _GENERATED: Final = frozenset({EntryKind.REMINDER_FEE, EntryKind.INTEREST, EntryKind.FX_GAIN,
-                               EntryKind.FX_LOSS, EntryKind.TOLERANCE})
+                               EntryKind.FX_LOSS, EntryKind.FX_UNREALIZED_GAIN,
+                               EntryKind.FX_UNREALIZED_LOSS, EntryKind.TOLERANCE})
 
 
 def _line_text(line: StatementLine, words: _Words) -> str:
