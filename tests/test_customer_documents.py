@@ -161,11 +161,12 @@ def test_letter_text_and_html(
                 assert ("Tilsvarer" in text or "Utestående tilsvarer" in text
                         if locale == "nb_NO" else "equivalent to" in text)
             if level is NoticeLevel.COLLECTION_NOTICE:
+                flat = " ".join(text.split())  # the legal text wraps
                 assert ("inkassoloven § 9" if locale == "nb_NO"
-                        else "section 9 of the Norwegian Debt Collection Act") in text
-                assert ("minst 14 dager" if locale == "nb_NO" else "at least 14 days") in text
+                        else "section 9 of the Norwegian Debt Collection Act") in flat
+                assert ("minst 14 dager" if locale == "nb_NO" else "at least 14 days") in flat
                 assert ("inndrivingskostnader" if locale == "nb_NO"
-                        else "costs of debt collection") in text
+                        else "costs of debt collection") in flat
                 assert (letter.deadline - letter.on).days >= 14
             else:
                 assert "§ 9" not in text

@@ -295,11 +295,11 @@ _NB: Final = {
     "legal": (
         "Dette er et inkassovarsel etter inkassoloven § 9. Dersom kravet ikke er betalt innen "
         "{deadline}, vil det bli overlevert til inkasso uten nytt varsel. Fristen er {days} "
-        "dager fra varselet ble sendt, og minst 14 dager. Ved inkasso må du i tillegg betale "
-        "inndrivingskostnader (inkassosalær) etter inkassoloven § 17 og inkassoforskriften, og "
-        "forsinkelsesrente løper videre. Betalingen er i tide hvis banken har mottatt "
-        "betalingsoppdraget innen fristen. Har du innsigelser mot kravet, må du si fra før "
-        "fristen går ut."
+        "dager fra varselet ble sendt (loven krever minst 14 dager). Ved inkasso må du i "
+        "tillegg betale inndrivingskostnader (inkassosalær) etter inkassoloven § 17 og "
+        "inkassoforskriften kapittel 2, som øker med kravets størrelse, og forsinkelsesrente "
+        "løper videre. Betalingen er i tide hvis banken har mottatt betalingsoppdraget innen "
+        "fristen. Har du innsigelser mot kravet, må du si fra før fristen går ut."
     ),
     "doc": "Fakturanr.",
     "posted": "Fakturadato",
@@ -343,11 +343,11 @@ _EN: Final = {
         "This is a debt collection notice under section 9 of the Norwegian Debt Collection "
         "Act. If the claim is not paid by {deadline}, it will be handed over to a debt "
         "collection agency without further notice. The deadline is {days} days from the date "
-        "this notice was sent, and at least 14 days. You will then also have to pay the costs "
-        "of debt collection under section 17 of the Debt Collection Act and its regulations, "
-        "and late-payment interest continues to accrue. Payment is in time if your bank has "
-        "received the payment order by the deadline. If you dispute the claim, tell us before "
-        "the deadline."
+        "this notice was sent (the law requires at least 14 days). You will then also have to "
+        "pay the costs of debt collection under section 17 of the Debt Collection Act and "
+        "chapter 2 of its regulations, which grow with the size of the claim, and late-payment "
+        "interest continues to accrue. Payment is in time if your bank has received the "
+        "payment order by the deadline. If you dispute the claim, tell us before the deadline."
     ),
     "doc": "Invoice no.",
     "posted": "Invoice date",
