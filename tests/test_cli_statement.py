@@ -146,10 +146,10 @@ def test_open_items_lists_each_side_with_its_sum(
                        "--as-of", "2026-02-10")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "Open items as of 10.02.2026 (NOK)"
-    assert any(line.split()[:3] == ["F-102", "10001", "invoice"] for line in lines)
+    assert lines[0] == "Åpne poster per 10.02.2026 (NOK)"
+    assert any(line.split()[:3] == ["F-102", "10001", "faktura"] for line in lines)
     assert any(line.split()[:2] == ["F-900", "10002"] for line in lines)
-    assert lines[lines.index("Suppliers (leverandørreskontro)") + 1] == "  (no open items)"
+    assert lines[lines.index("Leverandører (leverandørreskontro)") + 1] == "  (ingen åpne poster)"
     assert "Sum" in out
     assert "549,00" in out
 
@@ -174,12 +174,13 @@ def test_aging_prints_the_buckets_per_party(
     code, out, _ = run(capsys, "aging", "--ledger", str(ledger_file), "--as-of", "2026-02-10")
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "Aging of open items as of 10.02.2026, days past due (NOK)"
-    assert lines[2].split() == ["Side", "Party", "not", "due", "1-30", "31-60", "61-90", "90+",
-                                "no", "due", "date", "Total"]
-    assert lines[4].split() == ["customer", "10001", "0,00", "550,00", "0,00", "0,00", "0,00",
+    assert lines[0] == ("Aldersfordeling av åpne poster per 10.02.2026, dager etter forfall "
+                        "(NOK)")
+    assert lines[2].split() == ["Reskontro", "Part", "ikke", "forfalt", "1-30", "31-60", "61-90",
+                                "90+", "uten", "forfall", "Sum"]
+    assert lines[4].split() == ["kunde", "10001", "0,00", "550,00", "0,00", "0,00", "0,00",
                                 "-100,00", "450,00"]
-    assert lines[-1].split()[0] == "Total"
+    assert lines[-1].split()[0] == "Sum"
     assert lines[-1].split()[-1] == "549,00"
 
 
@@ -313,7 +314,7 @@ def test_an_empty_ledger_needs_an_as_of_date(
     assert "give --as-of" in err
     code, out, _ = run(capsys, "aging", "--ledger", str(path), "--as-of", "2026-01-31")
     assert code == 0
-    assert "(no open items)" in out
+    assert "(ingen åpne poster)" in out
 
 
 def test_an_unwritable_out_file_exits_2(

@@ -271,3 +271,19 @@ def test_demo_aging_adds_up_to_the_balances(ledger: Ledger) -> None:
     assert [m.amount for m in row.local] == [
         Decimal(x) for x in ("0", "3125", "1875", "0", "0", "0")]
     assert report.grand_total == ledger.balance().local
+
+
+def test_the_demo_shows_a_reminder_letter(capsys: pytest.CaptureFixture[str]) -> None:
+    """Section 9: the run's first reminder as the letter Nordlys Bakeri AS receives."""
+    from reskontro.cli import main
+
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    letter = out[out.index("9. A reminder letter (purring), 10.02.2026"):]
+    for text in ("PURRING", "Fra:\n  Kaffegrossisten AS", "Til:\n  Nordlys Bakeri AS",
+                 "Kundenr. 10002", "1002        08.01.2026   22.01.2026",
+                 "Purregebyr                                          35,00 kr",
+                 "Å betale                                         3 058,67 kr",
+                 "KID              100020010029", "Betalingsfrist     24.02.2026"):
+        assert text in letter, text
+    assert "F-1002" not in letter  # no internal ids on the customer's letter

@@ -51,20 +51,38 @@ def test_reference_vectors(principal: str, due: date, paid: date, expected: str)
 
 
 def test_shipped_rates_are_the_published_half_years() -> None:
-    """2023 H1 10.75 % up to 2026 H1 12.00 %, each with a source; nothing after June 2026."""
-    expected = {
-        date(2023, 1, 1): "10.75", date(2023, 7, 1): "11.75", date(2024, 1, 1): "12.50",
-        date(2024, 7, 1): "12.50", date(2025, 1, 1): "12.50", date(2025, 7, 1): "12.25",
-        date(2026, 1, 1): "12.00",
-    }
-    assert {p.start: str(p.rate) for p in NORWEGIAN_RATES.periods} == expected
+    """Every half-year from 2004 H1 to 2026 H1, each with a source; nothing outside it."""
+    published = [
+        "9.25", "8.75", "8.75", "9.00", "9.25", "9.75", "10.50", "11.50", "12.25", "12.75",
+        "10.00", "8.25", "8.75", "9.00", "9.00", "9.25", "8.75", "8.50", "8.50", "9.50",
+        "9.50", "9.50", "9.25", "9.00", "8.75", "8.50", "8.50", "8.50", "8.50", "8.50",
+        "8.75", "9.25", "9.50", "8.00", "8.00", "8.00", "8.50", "9.25", "10.75", "11.75",
+        "12.50", "12.50", "12.50", "12.25", "12.00",
+    ]
+    starts = [date(2004 + i // 2, 7 if i % 2 else 1, 1) for i in range(len(published))]
+    assert {p.start: str(p.rate) for p in NORWEGIAN_RATES.periods} == dict(
+        zip(starts, published, strict=True)
+    )
     assert all(p.source for p in NORWEGIAN_RATES.periods)
+    # contiguous: each period ends the day before the next starts
+    for before, after in zip(NORWEGIAN_RATES.periods, NORWEGIAN_RATES.periods[1:], strict=False):
+        assert (after.start - before.end).days == 1
     assert NORWEGIAN_RATES.rate_on(date(2026, 6, 30)) == Decimal("12.00")
+    assert NORWEGIAN_RATES.rate_on(date(2008, 8, 1)) == Decimal("12.75")
+    assert NORWEGIAN_RATES.rate_on(date(2013, 6, 30)) == Decimal("8.50")  # policy rate + 7
+    assert NORWEGIAN_RATES.rate_on(date(2013, 7, 1)) == Decimal("9.50")  # policy rate + 8
     with pytest.raises(MissingInterestRateError) as caught:
         NORWEGIAN_RATES.rate_on(date(2026, 7, 1))
     assert isinstance(caught.value, LookupError)
     with pytest.raises(MissingInterestRateError):
-        NORWEGIAN_RATES.rate_on(date(2022, 12, 31))
+        NORWEGIAN_RATES.rate_on(date(2003, 12, 31))
+
+
+def test_a_book_with_items_overdue_since_2019_gets_interest() -> None:
+    """An item due in 2019 and still open in 2026 accrues over every half-year between."""
+    amount = interest(nok("10000"), due=date(2019, 3, 1), paid=date(2026, 3, 1))
+    # 7 years at 8 to 12.5 %: roughly 6 300 kr, computed day by day
+    assert nok("5500") < amount < nok("7500")
 
 
 def test_a_leap_year_day_earns_a_366th() -> None:

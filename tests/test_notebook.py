@@ -42,9 +42,11 @@ from reskontro import (
     Status,
     aging,
     automatch,
+    business_days,
     display,
     dunning,
     kid,
+    letters,
     receipts,
     settlement,
     statement,
@@ -70,7 +72,7 @@ def eur(amount: str) -> Money:
 #: The public modules whose names a notebook user would import.
 PUBLIC_MODULES: tuple[ModuleType, ...] = (
     reskontro, aging, automatch, display, dunning, interest, kid, receipts, settlement,
-    statement, terms, camt054, ocr,
+    statement, terms, camt054, ocr, business_days, letters,
 )
 
 
@@ -218,6 +220,9 @@ def values(ledger: Ledger) -> Iterator[object]:
     yield statement_of(ledger)
     yield statement_of(ledger).lines[0]
     yield statement_of(ledger).payment
+    yield statement_of(ledger).sections[0]
+    yield business_days.NORWEGIAN_CALENDAR
+    yield letters.LetterLayout.PER_INVOICE
     yield statement_of(ledger).creditor
     yield terms.PaymentTerms.net(14)
     yield terms.PaymentTerms.with_discount("2", 10, 30)
@@ -248,6 +253,8 @@ def values(ledger: Ledger) -> Iterator[object]:
     yield from run.skipped
     yield from run.events
     yield run.events[0].level
+    yield from letters.dunning_letters(
+        run.notices[0], creditor=statement.PartyDetails(name="Us AS"), layout="per_invoice")
 
 
 def statement_of(ledger: Ledger) -> statement.Statement:

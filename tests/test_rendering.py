@@ -123,27 +123,27 @@ Til:
   5013 Bergen
 Kundenr. 10001
 
-Dato        Bilagsnr.  Type        Tekst           Forfall       Beløp     Rest   Saldo  Kobling
-----------  ---------  ----------  --------------  ----------  -------  -------  ------  -------
-12.01.2026  102        faktura     Service         26.01.2026   800,00   550,00  550,00  K1
+Dato        Bilagsnr.  Type        Tekst           Forfall       Beløp     Rest   Saldo
+----------  ---------  ----------  --------------  ----------  -------  -------  ------
+12.01.2026  102        faktura     Service         26.01.2026   800,00   550,00  550,00
 02.02.2026  103        kreditnota  Kreditnota 102              -100,00  -100,00  450,00
 Beløp i NOK.
 
 Saldo per 10.02.2026  450,00 kr
-
-Aldersfordeling av åpne poster:
-  ikke forfalt     0,00 kr
-  1-30           550,00 kr
-  31-60            0,00 kr
-  61-90            0,00 kr
-  90+              0,00 kr
-  uten forfall  -100,00 kr
 
 Betaling:
   Å betale       450,00 kr
   Til konto  8601.11.17947
   KID         100010001020
   Forfall       26.01.2026
+
+Aldersfordeling av åpne poster (i NOK):
+  ikke forfalt     0,00 kr
+  1-30           550,00 kr
+  31-60            0,00 kr
+  61-90            0,00 kr
+  90+              0,00 kr
+  uten forfall  -100,00 kr
 """
 
 EXPECTED_TEXT_EN = """\
@@ -158,10 +158,10 @@ From:
   Account no. 8601.11.17947
 Customer no. 10001
 
-Date        Doc. no.  Type         Text            Due            Amount  Remaining   Balance  Match
-----------  --------  -----------  --------------  ----------  ---------  ---------  --------  -----
-12/01/2026  102       invoice      Service         26/01/2026     800.00     550.00  2,050.00  K1
-20/01/2026            payment      Innbetaling                 -1,500.00       0.00    550.00  K1
+Date        Doc. no.  Type         Text            Due            Amount  Remaining   Balance
+----------  --------  -----------  --------------  ----------  ---------  ---------  --------
+12/01/2026  102       invoice      Service         26/01/2026     800.00     550.00  2,050.00
+20/01/2026            payment      Innbetaling                 -1,500.00       0.00    550.00
 02/02/2026  103       credit note  Kreditnota 102                -100.00    -100.00    450.00
 Amounts in NOK.
 
@@ -169,19 +169,19 @@ Opening balance 10/01/2026  NOK1,250.00
 Entries in the period        -NOK800.00
 Balance as of 10/02/2026      NOK450.00
 
-Aging of open items:
+Payment:
+  Amount to pay      NOK450.00
+  To account     8601.11.17947
+  KID             100010001020
+  Due date          26/01/2026
+
+Aging of open items (in NOK):
   not due         NOK0.00
   1-30          NOK550.00
   31-60           NOK0.00
   61-90           NOK0.00
   90+             NOK0.00
   no due date  -NOK100.00
-
-Payment:
-  Amount to pay      NOK450.00
-  To account     8601.11.17947
-  KID             100010001020
-  Due date          26/01/2026
 """
 
 
@@ -216,21 +216,15 @@ EXPECTED_HTML_BODY_NB = """\
 <th class="amount">Beløp</th>
 <th class="amount">Rest</th>
 <th class="amount">Saldo</th>
-<th>Kobling</th>
 </tr></thead>
 <tbody>
-<tr><td>12.01.2026</td><td>102</td><td>faktura</td><td>Service</td><td>26.01.2026</td><td class="amount">800,00</td><td class="amount">550,00</td><td class="amount">550,00</td><td>K1</td></tr>
-<tr><td>02.02.2026</td><td>103</td><td>kreditnota</td><td>Kreditnota 102</td><td></td><td class="amount negative">-100,00</td><td class="amount negative">-100,00</td><td class="amount">450,00</td><td></td></tr>
+<tr><td>12.01.2026</td><td>102</td><td>faktura</td><td>Service</td><td>26.01.2026</td><td class="amount">800,00</td><td class="amount">550,00</td><td class="amount">550,00</td></tr>
+<tr><td>02.02.2026</td><td>103</td><td>kreditnota</td><td>Kreditnota 102</td><td></td><td class="amount negative">-100,00</td><td class="amount negative">-100,00</td><td class="amount">450,00</td></tr>
 </tbody>
 </table>
-<p>Beløp i NOK.</p>
+<p class="note">Beløp i NOK.</p>
 <table class="totals">
 <tr class="total"><th>Saldo per 10.02.2026</th><td class="amount">450,00 kr</td></tr>
-</table>
-<h2>Aldersfordeling av åpne poster</h2>
-<table class="aging">
-<thead><tr><th class="amount">ikke forfalt</th><th class="amount">1-30</th><th class="amount">31-60</th><th class="amount">61-90</th><th class="amount">90+</th><th class="amount">uten forfall</th></tr></thead>
-<tbody><tr><td class="amount">0,00 kr</td><td class="amount">550,00 kr</td><td class="amount">0,00 kr</td><td class="amount">0,00 kr</td><td class="amount">0,00 kr</td><td class="amount negative">-100,00 kr</td></tr></tbody>
 </table>
 <h2>Betaling</h2>
 <table class="payment">
@@ -238,6 +232,11 @@ EXPECTED_HTML_BODY_NB = """\
 <tr><th>Til konto</th><td>8601.11.17947</td></tr>
 <tr><th>KID</th><td>100010001020</td></tr>
 <tr><th>Forfall</th><td>26.01.2026</td></tr>
+</table>
+<h2>Aldersfordeling av åpne poster (i NOK)</h2>
+<table class="aging">
+<thead><tr><th class="amount">ikke forfalt</th><th class="amount">1-30</th><th class="amount">31-60</th><th class="amount">61-90</th><th class="amount">90+</th><th class="amount">uten forfall</th></tr></thead>
+<tbody><tr><td class="amount">0,00 kr</td><td class="amount">550,00 kr</td><td class="amount">0,00 kr</td><td class="amount">0,00 kr</td><td class="amount">0,00 kr</td><td class="amount negative">-100,00 kr</td></tr></tbody>
 </table>
 </body>
 </html>
@@ -261,24 +260,18 @@ EXPECTED_HTML_BODY_EN = """\
 <th class="amount">Amount</th>
 <th class="amount">Remaining</th>
 <th class="amount">Balance</th>
-<th>Match</th>
 </tr></thead>
 <tbody>
-<tr><td>12/01/2026</td><td>102</td><td>invoice</td><td>Service</td><td>26/01/2026</td><td class="amount">800.00</td><td class="amount">550.00</td><td class="amount">2,050.00</td><td>K1</td></tr>
-<tr><td>20/01/2026</td><td></td><td>payment</td><td>Innbetaling</td><td></td><td class="amount negative">-1,500.00</td><td class="amount">0.00</td><td class="amount">550.00</td><td>K1</td></tr>
-<tr><td>02/02/2026</td><td>103</td><td>credit note</td><td>Kreditnota 102</td><td></td><td class="amount negative">-100.00</td><td class="amount negative">-100.00</td><td class="amount">450.00</td><td></td></tr>
+<tr><td>12/01/2026</td><td>102</td><td>invoice</td><td>Service</td><td>26/01/2026</td><td class="amount">800.00</td><td class="amount">550.00</td><td class="amount">2,050.00</td></tr>
+<tr><td>20/01/2026</td><td></td><td>payment</td><td>Innbetaling</td><td></td><td class="amount negative">-1,500.00</td><td class="amount">0.00</td><td class="amount">550.00</td></tr>
+<tr><td>02/02/2026</td><td>103</td><td>credit note</td><td>Kreditnota 102</td><td></td><td class="amount negative">-100.00</td><td class="amount negative">-100.00</td><td class="amount">450.00</td></tr>
 </tbody>
 </table>
-<p>Amounts in NOK.</p>
+<p class="note">Amounts in NOK.</p>
 <table class="totals">
 <tr><th>Opening balance 10/01/2026</th><td class="amount">NOK1,250.00</td></tr>
 <tr><th>Entries in the period</th><td class="amount negative">-NOK800.00</td></tr>
 <tr class="total"><th>Balance as of 10/02/2026</th><td class="amount">NOK450.00</td></tr>
-</table>
-<h2>Aging of open items</h2>
-<table class="aging">
-<thead><tr><th class="amount">not due</th><th class="amount">1-30</th><th class="amount">31-60</th><th class="amount">61-90</th><th class="amount">90+</th><th class="amount">no due date</th></tr></thead>
-<tbody><tr><td class="amount">NOK0.00</td><td class="amount">NOK550.00</td><td class="amount">NOK0.00</td><td class="amount">NOK0.00</td><td class="amount">NOK0.00</td><td class="amount negative">-NOK100.00</td></tr></tbody>
 </table>
 <h2>Payment</h2>
 <table class="payment">
@@ -286,6 +279,11 @@ EXPECTED_HTML_BODY_EN = """\
 <tr><th>To account</th><td>8601.11.17947</td></tr>
 <tr><th>KID</th><td>100010001020</td></tr>
 <tr><th>Due date</th><td>26/01/2026</td></tr>
+</table>
+<h2>Aging of open items (in NOK)</h2>
+<table class="aging">
+<thead><tr><th class="amount">not due</th><th class="amount">1-30</th><th class="amount">31-60</th><th class="amount">61-90</th><th class="amount">90+</th><th class="amount">no due date</th></tr></thead>
+<tbody><tr><td class="amount">NOK0.00</td><td class="amount">NOK550.00</td><td class="amount">NOK0.00</td><td class="amount">NOK0.00</td><td class="amount">NOK0.00</td><td class="amount negative">-NOK100.00</td></tr></tbody>
 </table>
 </body>
 </html>
@@ -359,13 +357,22 @@ def test_html_escapes_every_text_from_the_caller(
 # -- text details ---------------------------------------------------------------------------------
 
 
-def test_text_cuts_long_entry_texts_but_html_keeps_them() -> None:
-    """A long entry text is cut with an ellipsis in plain text, whole in HTML."""
+def test_text_wraps_long_entry_texts_in_their_column() -> None:
+    """A long entry text wraps onto more lines in its column in plain text; whole in HTML."""
     long = "Kaffebønner, espresso, mørk brent, 12 x 1 kg"
     ledger = Ledger("NOK").post(Entry.invoice("F-1", party="1", amount=nok("10.00"),
                                               posted=date(2026, 1, 2), text=long))
     statement = Statement.open_items(ledger, "1", as_of=AS_OF, creditor=CREDITOR)
-    assert "Kaffebønner, espresso, mø…" in render_text(statement, locale="nb_NO")
+    text = render_text(statement, locale="nb_NO")
+    assert "…" not in text
+    rows = text.split("Tekst")[1].splitlines()
+    assert any("Kaffebønner, espresso," in row and "10,00" in row for row in rows)
+    assert any(row.strip() == "mørk brent, 12 x 1 kg" for row in rows)
+    # the amounts still line up under their headings
+    header = next(row for row in text.splitlines() if row.startswith("Dato"))
+    amount_row = next(row for row in rows if "10,00" in row)
+    assert amount_row.rstrip().endswith("10,00")
+    assert len(amount_row) == len(header)
     assert long in render_html(statement, locale="nb_NO")
 
 
@@ -375,7 +382,7 @@ def test_text_of_a_statement_without_lines_or_payment() -> None:
                                      creditor=CREDITOR)
     text = render_text(statement, locale="nb_NO")
     assert "(ingen poster)" in text
-    assert text.endswith("Betaling:\n  Ingenting å betale.\n")
+    assert "Betaling:\n  Ingenting å betale.\n" in text
     assert "Nothing to pay." in render_html(statement, locale="en_GB")
 
 
@@ -387,11 +394,13 @@ def test_foreign_currency_statement_shows_the_local_total() -> None:
     statement = Statement.open_items(ledger, "1", as_of=AS_OF, creditor=CREDITOR)
     text = render_text(statement, locale="nb_NO")
     assert "Beløp i EUR." in text
-    assert "Saldo per 10.02.2026     100,00 €\nI NOK                 1 150,00 kr\n" in text
+    assert "Saldo per 10.02.2026  100,00 €\n" in text
+    assert "Tilsvarer 1 150,00 kr etter bokførte valutakurser.\n" in text
+    assert "Å betale                  100,00 €" in text  # what to pay is in euro
 
 
-def test_mixed_currency_statement_has_a_currency_column() -> None:
-    """Lines in several currencies get a currency column; the balance is local."""
+def test_mixed_currency_statement_has_a_section_per_currency() -> None:
+    """Lines in several currencies: a section per currency, each with its balance and payment."""
     ledger = Ledger("NOK").post_many([
         Entry.invoice("F-1", party="1", amount=Money("100.00", "EUR"),
                       amount_local=nok("1150.00"), posted=date(2026, 1, 2)),
@@ -399,9 +408,13 @@ def test_mixed_currency_statement_has_a_currency_column() -> None:
     ])
     statement = Statement.open_items(ledger, "1", as_of=AS_OF, creditor=CREDITOR)
     text = render_text(statement, locale="en_GB")
-    assert "Currency" in text
-    assert "Amounts in each line's currency; balance in NOK." in text
-    assert "1,200.00" in text
+    assert "AMOUNTS IN EUR" in text
+    assert "AMOUNTS IN NOK" in text
+    assert "Balance as of 10/02/2026  €100.00" in text
+    assert "Balance as of 10/02/2026  NOK50.00" in text
+    assert "Equivalent to NOK1,150.00 at the booked exchange rates." in text
+    assert text.count("Amount to pay") == 2
+    assert "Amount to pay                 €100.00" in text
 
 
 # -- PDF -------------------------------------------------------------------------------------

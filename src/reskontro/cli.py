@@ -35,6 +35,15 @@ Commands
     code 2 for a usage error or a file that cannot be read or written, 1 for
     input the engine refuses (a file that is not a ledger, an unknown party).
     ``reskontro demo --save-ledger demo.json`` gives a ledger to try them on.
+    ``--format csv`` or ``json`` writes the open items and the aging as
+    records for other programs; table headings follow ``--locale``.
+
+``reskontro dunning plan|record|letters``, ``interest``, ``fx settle|revalue|report``
+    Collecting and foreign currency on a saved ledger (:mod:`reskontro._cli_collect`):
+    the dunning run as a table, CSV or JSON; recording it (and posting its
+    fees) in a new ledger; its reminder and collection-notice letters written
+    to a folder as PDF, HTML or text; late-payment interest; realizing and
+    revaluing exchange differences and reporting the exchange result.
 
 ``reskontro --version``
     Prints the installed version.
@@ -325,7 +334,7 @@ def _plural(count: int, word: str) -> str:
 def render_demo(
     ledger: Ledger, names: Mapping[str, str], *, as_of: date, today: date
 ) -> str:
-    """The full text of ``reskontro demo`` for *ledger*: five titled sections.
+    """The full text of ``reskontro demo`` for *ledger*: nine titled sections.
 
     Args:
         ledger: the ledger to show.
@@ -415,8 +424,41 @@ def render_demo(
         "posted: this is the plan a person approves.",
         "",
         *_dunning_lines(ledger, names, today),
+        "",
+        *_reminder_letter_lines(ledger, names, today),
     ]
     return "\n".join(lines) + "\n"
+
+
+#: Who the demo's letters are from (the demo's own company).
+_DEMO_CREDITOR: Final = ("Kaffegrossisten AS", ("Bryggen 1", "5003 Bergen"), "988077917",
+                         "86011117947")
+
+
+def _reminder_letter_lines(ledger: Ledger, names: Mapping[str, str], today: date) -> list[str]:
+    """Section 9: the first reminder of today's run, as the letter the customer receives."""
+    from reskontro.dunning import NORWEGIAN_POLICY, NoticeLevel, plan_dunning
+    from reskontro.letters import dunning_letters, render_letter_text
+    from reskontro.statement import PartyDetails
+
+    plan = plan_dunning(ledger, NORWEGIAN_POLICY, today)
+    reminder = next((n for n in plan.notices if n.level is NoticeLevel.REMINDER), None)
+    title = f"9. A reminder letter (purring), {_day(today)}"
+    if reminder is None:
+        return [*_heading(title), "  (no reminder due)"]
+    name, address, org_no, account = _DEMO_CREDITOR
+    creditor = PartyDetails(name=name, address=address, organisation_number=org_no,
+                            account_number=account)
+    debtor = PartyDetails(name=names.get(reminder.party, reminder.party))
+    letter, = dunning_letters(reminder, creditor=creditor, debtor=debtor,
+                              policy=NORWEGIAN_POLICY)
+    return [
+        *_heading(title),
+        "The first reminder of the run above as the customer receives it (text; the",
+        "same letter renders as HTML and PDF, in Norwegian or English).",
+        "",
+        *render_letter_text(letter, locale=LOCALE).splitlines(),
+    ]
 
 
 def _aging_lines(ledger: Ledger, names: Mapping[str, str], today: date) -> list[str]:
@@ -441,7 +483,7 @@ def _dunning_lines(ledger: Ledger, names: Mapping[str, str], today: date) -> lis
     rows = [
         [
             _party(notice.party, names), notice.level.label, line.entry_id,
-            _day(line.due), str(line.days_overdue), format_amount(line.remaining_local),
+            _day(line.due), str(line.days_overdue), format_amount(line.remaining),
             format_amount(line.interest), format_amount(notice.fee), _day(notice.deadline),
         ]
         for notice in plan.notices
@@ -737,10 +779,12 @@ def _run_statement(args: argparse.Namespace) -> str:
     ledger = _load_ledger(args.ledger)
     as_of = _report_date(args, ledger)
     creditor = PartyDetails(
-        name=args.creditor_name,
+        name=args.creditor_name or _default_creditor(args.locale),
         address=args.creditor_address,
         organisation_number=args.org_no,
         account_number=args.bank_account,
+        iban=args.iban,
+        bic=args.bic,
     )
     debtor = (
         None
@@ -772,6 +816,12 @@ def _run_statement(args: argparse.Namespace) -> str:
     return output
 
 
+def _default_creditor(locale: str) -> str:
+    """The sender's name when none is given, in the document's language."""
+    language = locale.replace("-", "_").split("_")[0]
+    return "Fordringshaver" if language in {"nb", "nn", "no"} else "Creditor"
+
+
 def _check_party(ledger: Ledger, party: str | None, side: Side | None) -> None:
     from reskontro.exceptions import PartyNotFoundError
 
@@ -786,6 +836,12 @@ def _run_open_items(args: argparse.Namespace) -> str:
     as_of = _report_date(args, ledger)
     _check_party(ledger, args.party, args.side)
     locale = args.locale
+    if args.format != "text":
+        from reskontro._cli_collect import records_output
+
+        found = ledger.open_items(party=args.party, side=args.side, as_of=as_of)
+        return records_output(found.to_records(), args.format)
+    words = _report_words(locale)
 
     def day(value: date | None) -> str:
         return "" if value is None else rendering.format_day(value, locale)
@@ -793,19 +849,20 @@ def _run_open_items(args: argparse.Namespace) -> str:
     def amount(money: Money) -> str:
         return rendering.format_amount(money, locale, symbol=False)
 
-    out = [f"Open items as of {day(as_of)} ({ledger.local_currency})", ""]
+    out = [words["open_title"].format(day=day(as_of), currency=ledger.local_currency), ""]
     for side in (Side.RECEIVABLE, Side.PAYABLE):
         if args.side not in (None, side):
             continue
-        title, norwegian = _SIDE_TITLES[side]
-        out.append(f"{title} ({norwegian})")
+        norwegian = _SIDE_TITLES[side][1]
+        out.append(f"{words[side.value]} ({norwegian})")
         items = ledger.open_items(party=args.party, side=side, as_of=as_of)
         if not items:
-            out.extend(["  (no open items)", ""])
+            out.extend([f"  {words['no_open']}", ""])
             continue
         rows = [
             [
-                item.id, item.party, item.kind.label, item.entry.document_no or "",
+                item.id, item.party, words.get(item.kind.value, item.kind.label),
+                item.entry.document_no or "",
                 day(item.entry.posted), day(item.due), item.amount.currency,
                 amount(item.amount), amount(item.remaining), amount(item.remaining_local),
                 item.match_id or "",
@@ -814,10 +871,10 @@ def _run_open_items(args: argparse.Namespace) -> str:
         ]
         total = items.remaining.local
         footer = ["Sum", "", "", "", "", "", "", "", "", amount(total), ""]
-        headers = [
-            "Id", "Party", "Kind", "Doc no", "Posted", "Due", "Cur", "Amount", "Remaining",
-            f"Remaining {ledger.local_currency}", "Match",
-        ]
+        headers = [words[key] for key in ("id", "party", "kind", "doc", "posted", "due", "cur",
+                                          "amount", "remaining")]
+        headers += [words["remaining_local"].format(currency=ledger.local_currency),
+                    words["match"]]
         out.extend(_table(headers, rows, right=[7, 8, 9], footer=footer))
         out.append("")
     return "\n".join(out)
@@ -832,23 +889,66 @@ def _run_aging(args: argparse.Namespace) -> str:
     _check_party(ledger, args.party, args.side)
     buckets = None if args.buckets is None else Buckets(bounds=args.buckets)
     report = age(ledger, as_of, party=args.party, side=args.side, buckets=buckets)
+    if args.format != "text":
+        from reskontro._cli_collect import records_output
+
+        return records_output(report.to_records(), args.format)
+    words = _report_words(args.locale)
 
     def amount(money: Money) -> str:
         return rendering.format_amount(money, args.locale, symbol=False)
 
     day = rendering.format_day(as_of, args.locale)
-    out = [f"Aging of open items as of {day}, days past due ({ledger.local_currency})", ""]
+    out = [words["aging_title"].format(day=day, currency=ledger.local_currency), ""]
     if not report.rows:
-        return "\n".join([*out, "  (no open items)", ""])
+        return "\n".join([*out, f"  {words['no_open']}", ""])
     rows = [
-        [row.side.label, row.party, *(amount(m) for m in row.local), amount(row.total)]
+        [words[f"{row.side.value}.one"], row.party, *(amount(m) for m in row.local),
+         amount(row.total)]
         for row in report.rows
     ]
-    footer = ["Total", "", *(amount(m) for m in report.total), amount(report.grand_total)]
-    headers = ["Side", "Party", *report.labels, "Total"]
+    footer = [words["total"], "", *(amount(m) for m in report.total),
+              amount(report.grand_total)]
+    labels = [words.get(f"bucket.{label}", label) for label in report.labels]
+    headers = [words["side"], words["party"], *labels, words["total"]]
     right = range(2, len(headers))
     out.extend(_table(headers, rows, right=right, footer=footer))
     return "\n".join(out) + "\n"
+
+
+#: The headings of the open-items and aging tables, per language.
+_REPORT_WORDS: Final[Mapping[str, Mapping[str, str]]] = {
+    "nb": {
+        "open_title": "Åpne poster per {day} ({currency})", "receivable": "Kunder",
+        "payable": "Leverandører", "no_open": "(ingen åpne poster)", "id": "Id",
+        "party": "Part", "kind": "Type", "doc": "Bilagsnr.", "posted": "Bokført",
+        "due": "Forfall", "cur": "Valuta", "amount": "Beløp", "remaining": "Rest",
+        "remaining_local": "Rest {currency}", "match": "Kobling",
+        "aging_title": "Aldersfordeling av åpne poster per {day}, dager etter forfall "
+                       "({currency})",
+        "side": "Reskontro", "total": "Sum", "receivable.one": "kunde",
+        "payable.one": "leverandør", "bucket.not due": "ikke forfalt",
+        "bucket.no due date": "uten forfall", "invoice": "faktura",
+        "credit_note": "kreditnota", "payment": "innbetaling", "refund": "utbetaling",
+        "reminder_fee": "purregebyr", "interest": "rente",
+    },
+    "en": {
+        "open_title": "Open items as of {day} ({currency})", "receivable": "Customers",
+        "payable": "Suppliers", "no_open": "(no open items)", "id": "Id", "party": "Party",
+        "kind": "Kind", "doc": "Doc no", "posted": "Posted", "due": "Due", "cur": "Cur",
+        "amount": "Amount", "remaining": "Remaining", "remaining_local": "Remaining {currency}",
+        "match": "Match",
+        "aging_title": "Aging of open items as of {day}, days past due ({currency})",
+        "side": "Side", "total": "Total", "receivable.one": "customer",
+        "payable.one": "supplier",
+    },
+}
+
+
+def _report_words(locale: str) -> Mapping[str, str]:
+    """The table headings for *locale*: Norwegian for nb/nn/no, English otherwise."""
+    language = locale.replace("-", "_").split("_")[0]
+    return _REPORT_WORDS["nb" if language in {"nb", "nn", "no"} else "en"]
 
 
 def _bounds_argument(text: str) -> tuple[int, ...]:
@@ -914,8 +1014,10 @@ def _add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     statement.add_argument("--control-account", metavar="ACCOUNT",
                            help="one control account only, e.g. 1500 (default: all of the side)")
     who = statement.add_argument_group("who the statement is from and to")
-    who.add_argument("--creditor-name", default="Creditor", metavar="NAME",
-                     help="the creditor's name, printed as the sender (default: %(default)s)")
+    who.add_argument("--creditor-name", metavar="NAME",
+                     help="your company's name, printed as the sender (default: the word "
+                          "for creditor in the statement's language, Fordringshaver in "
+                          "Norwegian)")
     who.add_argument("--creditor-address", action="append", default=[], metavar="LINE",
                      help="an address line of the creditor (repeat for more lines)")
     who.add_argument("--org-no", metavar="NUMBER",
@@ -926,6 +1028,8 @@ def _add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     who.add_argument("--debtor-name", metavar="NAME", help="the debtor's name (optional)")
     who.add_argument("--debtor-address", action="append", default=[], metavar="LINE",
                      help="an address line of the debtor (repeat for more lines)")
+    who.add_argument("--iban", metavar="IBAN", help="the creditor's IBAN, for payers abroad")
+    who.add_argument("--bic", metavar="BIC", help="the creditor's bank's BIC (SWIFT)")
     who.add_argument("--kid", metavar="KID",
                      help="the party's KID (MOD10), used when no single open invoice has one")
     statement.set_defaults(run=_run_statement)
@@ -937,6 +1041,8 @@ def _add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
                     "per side, with the sum of what remains.",
     )
     _report_options(open_items, party_required=False)
+    open_items.add_argument("--format", choices=["text", "csv", "json"], default="text",
+                            help="a table (default), or CSV / JSON records for programs")
     open_items.set_defaults(run=_run_open_items)
 
     aging = commands.add_parser(
@@ -948,6 +1054,8 @@ def _add_report_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     _report_options(aging, party_required=False)
     aging.add_argument("--buckets", type=_bounds_argument, metavar="DAYS",
                        help="the last day of each overdue column (default: 30,60,90)")
+    aging.add_argument("--format", choices=["text", "csv", "json"], default="text",
+                       help="a table (default), or CSV / JSON records for programs")
     aging.set_defaults(run=_run_aging)
 
 
@@ -1023,6 +1131,9 @@ def build_parser() -> argparse.ArgumentParser:
                             "only if this names it)")
     match.set_defaults(run=_run_match)
     _add_report_commands(commands)
+    from reskontro._cli_collect import add_collect_commands  # dunning, interest, fx
+
+    add_collect_commands(commands)
     return parser
 
 

@@ -74,6 +74,7 @@ from typing import Any, ClassVar, Final, final
 import attrs
 
 from reskontro._gc import paused
+from reskontro.business_days import NORWEGIAN_CALENDAR, BusinessCalendar
 from reskontro.currency import quantum
 from reskontro.display import Column, Tabular
 from reskontro.entries import Entry, EntryKind, Side, SubAccount
@@ -83,17 +84,21 @@ from reskontro.interest import NORWEGIAN_RATES, InterestRates, _line
 from reskontro.items import Item
 from reskontro.ledger import Ledger
 from reskontro.money import CONTEXT, Money, in_context, parse_amount
+from reskontro.rates import RateTable
 from reskontro.settlement import GlPosting
 
 __all__ = [
     "INKASSOSATS",
+    "LEVEL_NAMES_NB",
     "NORWEGIAN_POLICY",
+    "REMINDER_FEE_FRACTION",
     "STANDARD_COMPENSATION",
     "AmountTable",
     "DatedAmount",
     "DebtorKind",
     "DunningPlan",
     "DunningPolicy",
+    "FeeCurrency",
     "HeldParty",
     "Notice",
     "NoticeLevel",
@@ -194,25 +199,99 @@ class AmountTable:
         return AmountTable(self.rows + rows)
 
 
-#: The inkassosats (inkassoforskriften § 1-1): kr 700 from 1 January 2017, unchanged in the
-#: regulation text for 2025 and 2026. One secondary source (kred.no) gives kr 750 from
-#: 1 January 2026, unconfirmed by Lovdata or Regjeringen: extend the table if it is.
+_INKASSO_REG: Final = "Lovdata FOR-2002-12-13-1641 (forskrift om inkassosatsen)"
+
+#: The inkassosats (inkassoforskriften § 1-1; forskrift om inkassosatsen), adjusted each
+#: 1 January by the consumer price index until 2017 and kr 700 since. Only years with a
+#: source read for this table have a row; a year without one (2008, 2010-2012, 2014)
+#: carries the figure before it, which may be too low by some kroner: pass your own table
+#: for notices sent in those years. For 2026 one secondary source (kred.no) gives kr 750;
+#: the regulation text (Lovdata, juridika.no: "Inkassosatsen er kr 700") has no such
+#: amendment, and the regulation's figure is the one used. The Collecting page of the
+#: documentation lists every value with its source.
 INKASSOSATS: Final = AmountTable((
-    DatedAmount(
-        start=date(2017, 1, 1), amount="700",
-        source="Lovdata FOR-2002-12-13-1641 § 1-1 (inkassoforskriften); juridika.no: "
-               "'Inkassosatsen er kr 700' (2025)",
-    ),
+    DatedAmount(start=date(2006, 1, 1), amount="550",
+                source="regjeringen.no: 'Inkassosatsen aukar til 550 kroner' (2006)"),
+    DatedAmount(start=date(2007, 1, 1), amount="560",
+                source="regjeringen.no: 'frå 550 til 560 kroner' from 1 January 2007"),
+    DatedAmount(start=date(2009, 1, 1), amount="590",
+                source="gothiagroup.com 23.12.2008: kr 590 from 1 January 2009"),
+    DatedAmount(start=date(2013, 1, 1), amount="630",
+                source="faktura.no: purregebyr kr 63 (1/10) from new year 2013"),
+    DatedAmount(start=date(2015, 1, 1), amount="650",
+                source="faktura.no: inkassosatsen kr 650 from 01.01.2015"),
+    DatedAmount(start=date(2016, 1, 1), amount="670",
+                source="faktura.no: inkassosatsen kr 670 from 01.01.2016"),
+    DatedAmount(start=date(2017, 1, 1), amount="700",
+                source=f"{_INKASSO_REG} § 1 (FOR-2016-12-14-1635); juridika.no "
+                       "inkassoforskriften § 1-1: 'Inkassosatsen er kr 700' (2025, 2026)"),
 ))
 
-#: Standardkompensasjon (forsinkelsesrenteloven § 3a, 40 EUR in NOK), business debtors only.
+#: The reminder fee as a share of the inkassosats (inkassoforskriften § 1-2): a tenth until
+#: 30 September 2020, a twentieth for claims falling due from 1 October 2020 (FOR-2020-06-19
+#: amending the regulation; the old share applies to claims due before that day, so the
+#: table is read on the due date of the oldest item on the notice).
+REMINDER_FEE_FRACTION: Final = AmountTable((
+    DatedAmount(start=date(1989, 10, 1), amount="0.10",
+                source="inkassoforskriften (FOR-1989-07-14-562) § 1-2: 1/10 of the inkassosats"),
+    DatedAmount(start=date(2020, 10, 1), amount="0.05",
+                source="regjeringen.no press release 19.06.2020 'Regjeringen halverer "
+                       "inkassosalærer'; juridika.no § 1-2: 'en tjuedel av inkassosatsen'"),
+))
+
+_COMP_REG: Final = "regjeringen.no: forskrift om renter ved forsinket betaling og kompensasjon"
+
+#: Standardkompensasjon (forsinkelsesrenteloven § 3a, 40 EUR in NOK), business debtors only,
+#: fixed by Finansdepartementet with the half-yearly interest rate since 1 July 2013. Only
+#: half-years with a source read for this table have a row; one without carries the figure
+#: before it (the Collecting page lists every value with its source).
 STANDARD_COMPENSATION: Final = AmountTable((
+    DatedAmount(start=date(2014, 1, 1), amount="320", source=f"{_COMP_REG}, 20.12.2013 § 2"),
+    DatedAmount(start=date(2016, 7, 1), amount="370", source=f"{_COMP_REG}, in force 1.7.2016 § 2"),
+    DatedAmount(start=date(2017, 1, 1), amount="360",
+                source="forliksraadet.no: satser fra 1. januar 2017"),
+    DatedAmount(start=date(2018, 1, 1), amount="380",
+                source="forliksraadet.no: satser fra 1. januar 2018"),
+    DatedAmount(start=date(2020, 7, 1), amount="430",
+                source="bsregnskap.no 22.06.2020: 'settes opp til 430 kroner'"),
+    DatedAmount(start=date(2022, 1, 1), amount="390",
+                source="community.visma.com: 'NOK 400,00 (opp fra NOK 390,00)' on 1.7.2022"),
+    DatedAmount(start=date(2022, 7, 1), amount="400", source="Lovdata FOR-2022-06-24-1178"),
     DatedAmount(start=date(2023, 1, 1), amount="410", source="regnskapnorge.no"),
     DatedAmount(start=date(2023, 7, 1), amount="460", source="FOR-2023-06-22-1075"),
     DatedAmount(start=date(2024, 1, 1), amount="470", source="regjeringen.no"),
     DatedAmount(start=date(2025, 1, 1), amount="470", source="FOR-2024-12-19-3279 § 2"),
     DatedAmount(start=date(2026, 1, 1), amount="460", source="kred.no (2026)"),
 ))
+
+
+class FeeCurrency(enum.StrEnum):
+    """The currency of the fee on a notice about foreign-currency items.
+
+    The inkassosats and the standardkompensasjon are amounts in kroner. A
+    notice to a EUR customer can charge them **as kroner** (``LOCAL``: the
+    fee is a NOK line of its own, on the notice and on the account), or
+    **converted to the invoice currency** at the rate of the notice date
+    (``INVOICE``: the fee is a EUR line, its NOK amount the fixed one). Interest
+    is always in the item's currency.
+
+    >>> FeeCurrency("invoice")
+    FeeCurrency.INVOICE
+    """
+
+    LOCAL = "local"
+    INVOICE = "invoice"
+
+    def __repr__(self) -> str:
+        return f"FeeCurrency.{self.name}"
+
+
+#: The Norwegian names of the steps of the ladder, for entry texts.
+LEVEL_NAMES_NB: Final[Mapping[NoticeLevel, str]] = MappingProxyType({
+    NoticeLevel.REMINDER: "purring",
+    NoticeLevel.COLLECTION_NOTICE: "inkassovarsel",
+    NoticeLevel.HANDOVER: "overført til inkasso",
+})
 
 
 def _days(name: str, minimum: int = 0) -> Any:
@@ -227,14 +306,17 @@ def _days(name: str, minimum: int = 0) -> Any:
     return check
 
 
-def _fraction(value: object) -> Decimal:
+def _fraction(value: object) -> Decimal | None:
+    if value is None:
+        return None
     try:
         number = parse_amount(value, field="fee_fraction")
     except ReskontroError:
         number = None
     if number is None or not Decimal(0) <= number <= Decimal(1):
         raise InvalidPolicyError(
-            f"dunning policy: fee_fraction must be an exact number from 0 to 1, got {value!r}",
+            f"dunning policy: fee_fraction must be an exact number from 0 to 1 (or None for "
+            f"the dated table), got {value!r}",
             field="fee_fraction", value=value,
         )
     return number
@@ -263,7 +345,11 @@ class DunningPolicy:
         notice_deadline_days: the deadline a collection notice gives, counted
             from the day it is sent (inkassoloven § 9: at least 14).
         inkassosats: the effective-dated inkassosats.
-        fee_fraction: the fee as a share of the inkassosats (1/20 = 0.05).
+        fee_fraction: the fee as a share of the inkassosats, fixed (``0.05``
+            is 1/20), or ``None`` (default) to read *fee_fractions*.
+        fee_fractions: the share by date (:data:`REMINDER_FEE_FRACTION`: 1/10
+            for claims due before 1 October 2020, 1/20 since), read on the
+            due date of the oldest item on the notice.
         fee_min_days_after_due: a fee only for notices sent at least this many
             days after the due date (inkassoforskriften § 1-2: 14).
         standard_compensation: the flat compensation of business debtors.
@@ -272,6 +358,11 @@ class DunningPolicy:
         interest_rates: the late-payment interest rates shown on notices, or
             ``None`` to show none.
         fee_account: the income account of fees (3900 Annen driftsrelatert inntekt).
+        fee_currency: the currency of fees on notices about foreign-currency
+            items (:class:`FeeCurrency`; kroner by default).
+        calendar: deadlines that end on a day off move to the next business
+            day of this calendar (:data:`NORWEGIAN_CALENDAR`); ``None`` keeps
+            them as counted.
         fee_prefix: the prefix of proposed fee entry ids.
         kinds: the entry kinds that are dunned (invoices).
 
@@ -294,7 +385,8 @@ class DunningPolicy:
         default=14, validator=_days("notice_deadline_days", 14)
     )
     inkassosats: AmountTable = INKASSOSATS
-    fee_fraction: Decimal = attrs.field(default=Decimal("0.05"), converter=_fraction)
+    fee_fraction: Decimal | None = attrs.field(default=None, converter=_fraction)
+    fee_fractions: AmountTable = REMINDER_FEE_FRACTION
     fee_min_days_after_due: int = attrs.field(
         default=14, validator=_days("fee_min_days_after_due")
     )
@@ -306,6 +398,8 @@ class DunningPolicy:
     default_debtor: DebtorKind = DebtorKind.CONSUMER
     interest_rates: InterestRates | None = NORWEGIAN_RATES
     fee_account: str = "3900"
+    fee_currency: FeeCurrency = attrs.field(default=FeeCurrency.LOCAL, converter=FeeCurrency)
+    calendar: BusinessCalendar | None = NORWEGIAN_CALENDAR
     fee_prefix: str = "G-"
     kinds: frozenset[EntryKind] = attrs.field(
         default=frozenset({EntryKind.INVOICE}), converter=frozenset
@@ -315,20 +409,47 @@ class DunningPolicy:
         """The kind of debtor *party* is."""
         return self.debtors.get(party, self.default_debtor)
 
-    def fee(self, on: date) -> Decimal:
-        """The fee of a notice sent on *on*: the inkassosats in force times the fraction.
+    def fraction(self, due: date) -> Decimal:
+        """The fee's share of the inkassosats for a claim due on *due*.
+
+        >>> rules = NORWEGIAN_POLICY
+        >>> rules.fraction(date(2020, 9, 30)), rules.fraction(date(2020, 10, 1))
+        (Decimal('0.10'), Decimal('0.05'))
+        """
+        if self.fee_fraction is not None:
+            return self.fee_fraction
+        return self.fee_fractions.on(due)
+
+    def fee(self, on: date, due: date | None = None) -> Decimal:
+        """The fee of a notice sent on *on* about a claim due on *due* (default: *on*).
+
+        The inkassosats in force on the sending date times the share for the
+        claim's due date (inkassoforskriften § 1-2).
 
         >>> NORWEGIAN_POLICY.fee(date(2026, 2, 2))
         Decimal('35.00')
+        >>> NORWEGIAN_POLICY.fee(date(2020, 11, 2), due=date(2020, 9, 15))
+        Decimal('70.00')
         """
-        return CONTEXT.multiply(self.inkassosats.on(on), self.fee_fraction).quantize(
+        share = self.fraction(on if due is None else due)
+        return CONTEXT.multiply(self.inkassosats.on(on), share).quantize(
             Decimal("0.01"), rounding=ROUND_HALF_UP, context=CONTEXT
         )
 
+    def deadline(self, on: date, days: int) -> date:
+        """*days* after *on*, moved to the next business day of the policy's calendar.
+
+        >>> NORWEGIAN_POLICY.deadline(date(2026, 5, 3), 14)  # 17 May: to Monday 18 May
+        datetime.date(2026, 5, 18)
+        """
+        end = on + timedelta(days=days)
+        return end if self.calendar is None else self.calendar.roll_forward(end)
+
 
 #: The Norwegian defaults: reminder 14 days after due with a 14-day deadline, collection
-#: notice after that deadline with 14 days, hand-over after that; fee 1/20 of the
-#: inkassosats; consumers by default.
+#: notice after that deadline with 14 days, hand-over after that; deadlines on a day off
+#: move to the next business day; fee 1/20 of the inkassosats (1/10 for claims due before
+#: 1 October 2020), in kroner; consumers by default.
 NORWEGIAN_POLICY: Final = DunningPolicy()
 
 
@@ -372,8 +493,12 @@ class NoticeLine:
         amount: its original amount (transaction currency).
         remaining: what is left of it (transaction currency).
         remaining_local: what is left of it (local currency).
-        interest: late-payment interest accrued up to the notice date (local
-            currency; zero when the policy shows none).
+        interest: late-payment interest accrued up to the notice date, in the
+            item's own currency (zero when the policy shows none).
+        interest_local: the same interest in local currency, at the item's
+            booking rate.
+        posted: the item's posting (invoice) date.
+        reference: the item's payment reference (KID), if any.
     """
 
     entry_id: str
@@ -384,6 +509,14 @@ class NoticeLine:
     remaining: Money
     remaining_local: Money
     interest: Money
+    interest_local: Money | None = None
+    posted: date | None = None
+    reference: str | None = None
+
+    @property
+    def currency(self) -> str:
+        """The item's transaction currency."""
+        return self.remaining.currency
 
 
 @final
@@ -397,13 +530,21 @@ class Notice:
         on: the sending date (the run's date).
         deadline: the payment deadline it gives (``None`` for a hand-over).
         debtor: consumer or business.
-        lines: the items.
-        amount: the sum of their remaining amounts (local currency).
-        interest: the interest accrued on them (local currency).
-        fee: the fee (or flat compensation) charged with the notice (local).
+        lines: the items, all in one transaction currency.
+        amount: the sum of their remaining amounts, in that currency.
+        interest: the interest accrued on them, in that currency.
+        fee: the fee (or flat compensation) charged with the notice, in local
+            currency or, under :attr:`FeeCurrency.INVOICE`, in the items'
+            currency.
         fee_reason: why the fee is what it is (the rule, or why there is none).
         fee_entry: the proposed fee entry, or ``None`` without a fee.
-        postings: the fee entry's general-ledger posting.
+        postings: the fee entry's general-ledger posting (local currency).
+        amount_local: the remaining amounts in local currency.
+        interest_local: the interest in local currency.
+        fee_local: the fee in local currency.
+
+    A customer invoiced in one currency gets one notice per step; a customer
+    with items in two currencies gets one notice per currency.
     """
 
     sub_account: SubAccount
@@ -418,6 +559,14 @@ class Notice:
     fee_reason: str
     fee_entry: Entry | None
     postings: tuple[GlPosting, ...]
+    amount_local: Money | None = None
+    interest_local: Money | None = None
+    fee_local: Money | None = None
+
+    @property
+    def currency(self) -> str:
+        """The currency of the items (and of :attr:`total`)."""
+        return self.amount.currency
 
     @property
     def party(self) -> str:
@@ -432,8 +581,21 @@ class Notice:
     @property
     @in_context
     def total(self) -> Money:
-        """What the notice asks for: remaining amounts, interest and fee."""
-        return self.amount + self.interest + self.fee
+        """What the notice asks for in its currency: remaining amounts, interest and fee.
+
+        A fee charged in kroner on a foreign-currency notice is not in it: see
+        :attr:`totals`.
+        """
+        total = self.amount + self.interest
+        return total + self.fee if self.fee.currency == total.currency else total
+
+    @property
+    @in_context
+    def totals(self) -> tuple[Money, ...]:
+        """What the notice asks for, one amount per currency (the items' first)."""
+        if self.fee.currency == self.currency or self.fee.is_zero:
+            return (self.total,)
+        return (self.total, self.fee)
 
     def event(self) -> NoticeRecorded:
         """The event that records this notice as sent."""
@@ -490,7 +652,8 @@ class DunningPlan(Tabular):
         Column("debtor"), Column("entry_id"), Column("document_no"), Column("due", "date"),
         Column("days_overdue", "int"), Column("currency"), Column("remaining", "amount"),
         Column("remaining_local", "amount"), Column("interest", "amount"),
-        Column("notice_fee", "amount"),
+        Column("interest_local", "amount"), Column("notice_fee", "amount"),
+        Column("fee_currency"),
     )
 
     def _table_title(self) -> str:
@@ -545,7 +708,9 @@ class DunningPlan(Tabular):
                 "remaining": line.remaining.amount,
                 "remaining_local": line.remaining_local.amount,
                 "interest": line.interest.amount,
+                "interest_local": (line.interest_local or line.interest).amount,
                 "notice_fee": notice.fee.amount,
+                "fee_currency": notice.fee.currency,
             }
             for notice in self.notices
             for line in notice.lines
@@ -576,6 +741,7 @@ def plan_dunning(
     on: date,
     *,
     party: str | None = None,
+    rates: RateTable | None = None,
 ) -> DunningPlan:
     """Run dunning on the customer ledger as of *on*: the notices due that day, as a plan.
 
@@ -590,24 +756,38 @@ def plan_dunning(
         policy: the policy (``None``: :data:`NORWEGIAN_POLICY`).
         on: the run's date: the sending date of its notices.
         party: only this customer.
+        rates: exchange rates, needed when the policy converts fees into
+            the invoice currency (:attr:`FeeCurrency.INVOICE`) and a notice
+            is about foreign-currency items; the rate of the notice date is
+            used.
 
     Raises:
         InvalidQueryError: *on* is not a date or *policy* not a policy.
         InvalidPolicyError: the policy's tables do not cover *on*.
         MissingInterestRateError: interest is shown and a day has no rate.
+        MissingRateError: fees are converted and *rates* has no rate for a
+            notice's currency on or before *on*.
     """
     if not isinstance(on, date) or isinstance(on, datetime):
         raise InvalidQueryError(f"on must be a datetime.date, got {on!r}", field="on", value=on)
     rules = _check_policy(policy)
+    if rates is not None and not isinstance(rates, RateTable):
+        raise InvalidQueryError(
+            f"rates must be a RateTable, got {rates!r}", field="rates", value=rates
+        )
     with paused():  # many small values, no cycles: spare the collector a walk of the heap
-        return _run(ledger, rules, on, party)
+        return _run(ledger, rules, on, party, rates)
 
 
-def _run(ledger: Ledger, rules: DunningPolicy, on: date, party: str | None) -> DunningPlan:
+def _run(
+    ledger: Ledger, rules: DunningPolicy, on: date, party: str | None, rates: RateTable | None
+) -> DunningPlan:
     view = ledger.as_of(on)
     local = ledger.local_currency
     kinds = rules.kinds
-    due_now: dict[tuple[SubAccount, NoticeLevel], list[tuple[Item, NoticeRecorded | None]]] = {}
+    due_now: dict[
+        tuple[SubAccount, NoticeLevel, str], list[tuple[Item, NoticeRecorded | None]]
+    ] = {}
     open_credits: dict[SubAccount, list[str]] = {}
     skipped: list[SkippedItem] = []
     for item in view.open_items(party=party, side=Side.RECEIVABLE):
@@ -627,14 +807,17 @@ def _run(ledger: Ledger, rules: DunningPolicy, on: date, party: str | None) -> D
             skipped.append(SkippedItem(entry_id=entry.id, sub_account=entry.sub_account,
                                        reason=reason))
             continue
-        due_now.setdefault((entry.sub_account, step[0]), []).append((item, last))
+        due_now.setdefault((entry.sub_account, step[0], entry.currency), []).append((item, last))
     notices: list[Notice] = []
     held: dict[SubAccount, list[str]] = {}
-    for (sub, level), group in sorted(due_now.items(), key=lambda kv: (kv[0][0], kv[0][1].rank)):
+    ordered = sorted(
+        due_now.items(), key=lambda kv: (kv[0][0], kv[0][1].rank, kv[0][2] != local, kv[0][2])
+    )
+    for (sub, level, currency), group in ordered:
         if sub in open_credits:
             held.setdefault(sub, []).extend(item.id for item, _ in group)
             continue
-        notices.append(_notice(view, rules, sub, level, group, on, local))
+        notices.append(_notice(view, rules, sub, level, currency, group, on, local, rates))
     return DunningPlan(
         on=on,
         notices=tuple(notices),
@@ -659,9 +842,11 @@ def _notice(
     rules: DunningPolicy,
     sub: SubAccount,
     level: NoticeLevel,
+    currency: str,
     group: list[tuple[Item, NoticeRecorded | None]],
     on: date,
     local: str,
+    rates: RateTable | None,
 ) -> Notice:
     lines = []
     for item, _ in group:
@@ -669,43 +854,69 @@ def _notice(
         if due is None:  # pragma: no cover - the run only groups items with a due date
             continue
         if rules.interest_rates is not None:
-            accrued = _line(view, item.entry, due, item.remaining, item.match_id, on,
-                            rules.interest_rates).amount_local
+            found = _line(view, item.entry, due, item.remaining, item.match_id, on,
+                          rules.interest_rates)
+            accrued, accrued_local = found.amount, found.amount_local
         else:
-            accrued = Money.zero(local)
+            accrued, accrued_local = Money.zero(currency), Money.zero(local)
         lines.append(
             NoticeLine(
                 entry_id=item.id, document_no=item.entry.document_no, due=due,
                 days_overdue=(on - due).days, amount=item.amount, remaining=item.remaining,
                 remaining_local=item.remaining_local, interest=accrued,
+                interest_local=accrued_local, posted=item.entry.posted,
+                reference=item.entry.reference,
             )
         )
     debtor = rules.debtor(sub.party)
-    fee, reason = _fee(rules, level, debtor, group, on, local)
+    fee_local, reason = _fee(rules, level, debtor, group, on, local)
+    fee = fee_local
+    if not fee_local.is_zero and currency != local and rules.fee_currency is FeeCurrency.INVOICE:
+        if rates is None:
+            raise InvalidQueryError(
+                f"the policy converts fees into the invoice currency, but no rates were given "
+                f"for the {currency} notice to party {sub.party!r}: pass rates=RateTable(...)",
+                field="rates", value=currency,
+            )
+        rate = rates.rate(currency, on)
+        fee = Money._of(
+            CONTEXT.divide(fee_local.amount, rate).quantize(
+                quantum(currency), rounding=ROUND_HALF_UP, context=CONTEXT
+            ),
+            currency,
+        )
+        reason += f"; converted to {currency} at {rate} on {on:%d.%m.%Y}"
     if level is NoticeLevel.REMINDER:
-        deadline: date | None = on + timedelta(days=rules.reminder_deadline_days)
+        deadline: date | None = rules.deadline(on, rules.reminder_deadline_days)
     elif level is NoticeLevel.COLLECTION_NOTICE:
-        deadline = on + timedelta(days=rules.notice_deadline_days)
+        deadline = rules.deadline(on, rules.notice_deadline_days)
     else:
         deadline = None
     fee_entry = None
     postings: tuple[GlPosting, ...] = ()
-    if not fee.is_zero:
+    if not fee_local.is_zero:
         text = "Standardkompensasjon" if debtor is DebtorKind.BUSINESS else "Purregebyr"
+        suffix = "" if currency == local else f"-{currency}"
         fee_entry = Entry.reminder_fee(
-            f"{rules.fee_prefix}{sub.party}-{on:%Y%m%d}-{level.rank}",
-            party=sub.party, side=sub.side, account=sub.account, amount=fee, posted=on,
-            due=deadline, text=f"{text}, {level.label} {on:%d.%m.%Y}: "
-            + ", ".join(line.entry_id for line in lines),
+            f"{rules.fee_prefix}{sub.party}-{on:%Y%m%d}-{level.rank}{suffix}",
+            party=sub.party, side=sub.side, account=sub.account, amount=fee,
+            amount_local=fee_local, posted=on, due=deadline,
+            text=f"{text}, {LEVEL_NAMES_NB[level]} {on:%d.%m.%Y}: "
+            + ", ".join(line.document_no or line.entry_id for line in lines),
         )
-        postings = (GlPosting(account=sub.account, debit=fee),
-                    GlPosting(account=rules.fee_account, credit=fee))
+        postings = (GlPosting(account=sub.account, debit=fee_local),
+                    GlPosting(account=rules.fee_account, credit=fee_local))
     return Notice(
         sub_account=sub, level=level, on=on, deadline=deadline, debtor=debtor,
         lines=tuple(lines),
-        amount=Money.sum((line.remaining_local for line in lines), local),
-        interest=Money.sum((line.interest for line in lines), local),
+        amount=Money.sum((line.remaining for line in lines), currency),
+        interest=Money.sum((line.interest for line in lines), currency),
         fee=fee, fee_reason=reason, fee_entry=fee_entry, postings=postings,
+        amount_local=Money.sum((line.remaining_local for line in lines), local),
+        interest_local=Money.sum(
+            (line.interest_local or Money.zero(local) for line in lines), local
+        ),
+        fee_local=fee_local,
     )
 
 
@@ -753,10 +964,12 @@ def _fee(
                 "no fee: the reminder's deadline was shorter than 14 days or has not passed "
                 "(inkassoforskriften § 1-3)"
             )
-    if not rules.fee_fraction:
+    oldest = min(item.due or on for item, _ in allowed)
+    share = rules.fraction(oldest)
+    if not share:
         return zero, "no fee: the policy charges none"
-    amount = Money(rules.fee(on).quantize(quantum(local), rounding=ROUND_HALF_UP), local)
+    amount = Money(rules.fee(on, oldest).quantize(quantum(local), rounding=ROUND_HALF_UP), local)
     return amount, (
-        f"{rules.fee_fraction} of the inkassosats "
+        f"{share} of the inkassosats "
         f"{rules.inkassosats.on(on)} in force on {on:%d.%m.%Y} (inkassoforskriften § 1-2)"
     )

@@ -20,8 +20,8 @@ calculators do:
 
 The rates are a caller-extendable, effective-dated table
 (:class:`InterestRates`). The shipped default, :data:`NORWEGIAN_RATES`,
-holds the published rates from 2023 H1 to 2026 H1; sources are named on each
-period. A day outside the table raises
+holds the published rates of every half-year from 2004 H1 to 2026 H1; sources
+are named on each period. A day outside the table raises
 :class:`~reskontro.exceptions.MissingInterestRateError` rather than guessing:
 extend the table when the Ministry publishes the next rate.
 
@@ -210,11 +210,56 @@ def _half_year(year: int, second: bool, rate: str, source: str) -> RatePeriod:
     return RatePeriod(start=date(year, 1, 1), end=date(year, 6, 30), rate=rate, source=source)
 
 
-#: The Norwegian late-payment interest rates (forsinkelsesrente), 2023 H1 to 2026 H1:
-#: Norges Bank's policy rate on 1 January / 1 July plus 8 points (forsinkelsesrenteloven
-#: § 3). H2 2024 and H2 2025 are derived from the policy rate (the regulations were not
-#: read); extend the table for 2026 H2 and later.
+_PUBLISHED: Final = "forsinkelsesrente.net and interestia.no: the published rate tables"
+
+#: The Norwegian late-payment interest rates (forsinkelsesrente), every half-year from
+#: 2004 H1 (when the half-yearly rate began) to 2026 H1: Norges Bank's policy rate on
+#: 1 January / 1 July plus 7 points until 30 June 2013 and plus 8 points since
+#: (forsinkelsesrenteloven § 3). H2 2024 and H2 2025 are derived from the policy rate (the
+#: regulations were not read); extend the table for 2026 H2 and later. Every value and its
+#: source is listed on the Collecting page of the documentation.
 NORWEGIAN_RATES: Final = InterestRates((
+    _half_year(2004, False, "9.25", _PUBLISHED),
+    _half_year(2004, True, "8.75", _PUBLISHED),
+    _half_year(2005, False, "8.75", _PUBLISHED),
+    _half_year(2005, True, "9.00", _PUBLISHED),
+    _half_year(2006, False, "9.25", "toll.no circular: Finansdepartementet fixed 9.25 % from 1 "
+               "January 2006"),
+    _half_year(2006, True, "9.75", _PUBLISHED),
+    _half_year(2007, False, "10.50", _PUBLISHED),
+    _half_year(2007, True, "11.50", _PUBLISHED),
+    _half_year(2008, False, "12.25", _PUBLISHED),
+    _half_year(2008, True, "12.75", _PUBLISHED),
+    _half_year(2009, False, "10.00", _PUBLISHED),
+    _half_year(2009, True, "8.25", _PUBLISHED),
+    _half_year(2010, False, "8.75", _PUBLISHED),
+    _half_year(2010, True, "9.00", _PUBLISHED),
+    _half_year(2011, False, "9.00", _PUBLISHED),
+    _half_year(2011, True, "9.25", _PUBLISHED),
+    _half_year(2012, False, "8.75", _PUBLISHED),
+    _half_year(2012, True, "8.50", _PUBLISHED),
+    _half_year(2013, False, "8.50", _PUBLISHED),
+    _half_year(2013, True, "9.50", "regjeringen.no FOR-2013-06-26-755 (policy rate + 8 from 1 "
+               "July 2013; + 7 before)"),
+    _half_year(2014, False, "9.50", "regjeringen.no: forskrift 20 December 2013, § 1: 9.50 %"),
+    _half_year(2014, True, "9.50", _PUBLISHED),
+    _half_year(2015, False, "9.25", _PUBLISHED),
+    _half_year(2015, True, "9.00", _PUBLISHED),
+    _half_year(2016, False, "8.75", _PUBLISHED),
+    _half_year(2016, True, "8.50", "regjeringen.no: forskrift in force 1 July 2016, § 1: 8.50 %"),
+    _half_year(2017, False, "8.50", _PUBLISHED),
+    _half_year(2017, True, "8.50", _PUBLISHED),
+    _half_year(2018, False, "8.50", _PUBLISHED),
+    _half_year(2018, True, "8.50", _PUBLISHED),
+    _half_year(2019, False, "8.75", _PUBLISHED),
+    _half_year(2019, True, "9.25", _PUBLISHED),
+    _half_year(2020, False, "9.50", "okonomiforbundet.no: Finansdepartementet fixed 9.50 % from 1 "
+               "January 2020"),
+    _half_year(2020, True, "8.00", _PUBLISHED),
+    _half_year(2021, False, "8.00", _PUBLISHED),
+    _half_year(2021, True, "8.00", _PUBLISHED),
+    _half_year(2022, False, "8.50", _PUBLISHED),
+    _half_year(2022, True, "9.25", "Lovdata FOR-2022-06-24-1178 (via community.visma.com): 9.25 %"),
     _half_year(2023, False, "10.75", "regnskapnorge.no: forsinkelsesrenten øker til "
                "10,75 prosent fra 1. januar 2023"),
     _half_year(2023, True, "11.75", "forsinkelsesrente.net: satsene på forsinkelsesrente"),
@@ -562,6 +607,7 @@ def plan_interest(
     accounts = accounts or InterestAccounts()
     wanted = frozenset(kinds)
     lines: dict[tuple[SubAccount, str], list[InterestLine]] = {}
+    numbers: dict[str, str] = {}
     for item in ledger.open_items(party=party, side=side, as_of=on):
         entry = item.entry
         if (
@@ -576,6 +622,7 @@ def plan_interest(
         if line.amount.is_zero and line.amount_local.is_zero:
             continue
         lines.setdefault((entry.sub_account, entry.currency), []).append(line)
+        numbers[entry.id] = entry.document_no or entry.id  # what the customer knows it by
     local = ledger.local_currency
     notes = []
     for (sub, currency), group in sorted(lines.items()):
@@ -589,7 +636,7 @@ def plan_interest(
             party=sub.party, side=sub.side, account=sub.account,
             amount=total * sign, amount_local=total_local * sign, posted=on,
             text=f"Forsinkelsesrente {first:%d.%m.%Y}-{last:%d.%m.%Y}: "
-                 + ", ".join(line.entry_id for line in group),
+                 + ", ".join(numbers[line.entry_id] for line in group),
         )
         postings = (
             (GlPosting(account=sub.account, debit=total_local),

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 from collections.abc import Mapping, Sequence
 from datetime import date
 from functools import lru_cache
@@ -56,7 +57,7 @@ from reskontro.currency import minor_units
 from reskontro.entries import EntryKind, Side
 from reskontro.exceptions import InvalidLocaleError, InvalidStatementError, MissingExtraError
 from reskontro.money import Money
-from reskontro.statement import Statement, StatementLine, StatementView
+from reskontro.statement import Statement, StatementLine, StatementSection, StatementView
 
 __all__ = [
     "SMS_LENGTH",
@@ -171,7 +172,13 @@ _ENGLISH: Final[Mapping[str, str]] = {
     "amounts_in": "Amounts in {currency}.",
     "balance_in_local": "Amounts in each line's currency; balance in {currency}.",
     "no_lines": "(no entries)",
-    "aging": "Aging of open items",
+    "aging": "Aging of open items (in {currency})",
+    "section": "Amounts in {currency}",
+    "local_note": "Equivalent to {amount} at the booked exchange rates.",
+    "pay_iban": "IBAN",
+    "pay_bic": "BIC (SWIFT)",
+    "pay_ref": "Structured reference (RF)",
+    "credit": "In your favour",
     "payment": "Payment",
     "pay_amount": "Amount to pay",
     "pay_account": "To account",
@@ -212,7 +219,13 @@ _NORWEGIAN: Final[Mapping[str, str]] = {
     "amounts_in": "Beløp i {currency}.",
     "balance_in_local": "Beløp i postens valuta; saldo i {currency}.",
     "no_lines": "(ingen poster)",
-    "aging": "Aldersfordeling av åpne poster",
+    "aging": "Aldersfordeling av åpne poster (i {currency})",
+    "section": "Beløp i {currency}",
+    "local_note": "Tilsvarer {amount} etter bokførte valutakurser.",
+    "pay_iban": "IBAN",
+    "pay_bic": "BIC (SWIFT)",
+    "pay_ref": "Strukturert referanse (RF)",
+    "credit": "Til gode",
     "payment": "Betaling",
     "pay_amount": "Å betale",
     "pay_account": "Til konto",
@@ -236,6 +249,8 @@ _NORWEGIAN_KINDS: Final[Mapping[EntryKind, str]] = {
     EntryKind.WRITE_OFF: "tapsføring",
     EntryKind.FX_GAIN: "agio",
     EntryKind.FX_LOSS: "disagio",
+    EntryKind.FX_UNREALIZED_GAIN: "urealisert agio",
+    EntryKind.FX_UNREALIZED_LOSS: "urealisert disagio",
     EntryKind.DISCOUNT: "rabatt",
     EntryKind.TOLERANCE: "avrunding",
     EntryKind.MANUAL: "manuell",
@@ -295,81 +310,102 @@ def _details(details: Any, words: _Words) -> list[str]:
     return lines
 
 
-def _headers(statement: Statement, words: _Words) -> list[str]:
-    headers = [words("date"), words("doc"), words("kind"), words("text"), words("due")]
-    if statement.mixed_currencies:
-        headers.append(words("currency"))
-    headers += [words("amount"), words("remaining"), words("balance"), words("match")]
-    return headers
+#: The columns of a statement's lines; the amounts are the last three.
+_AMOUNTS: Final = range(5, 8)
+_TEXT: Final = 3
 
 
-def _cells(line: StatementLine, statement: Statement, words: _Words, locale: str) -> list[str]:
+def _headers(words: _Words) -> list[str]:
+    return [words("date"), words("doc"), words("kind"), words("text"), words("due"),
+            words("amount"), words("remaining"), words("balance")]
+
+
+def _cells(line: StatementLine, words: _Words, locale: str) -> list[str]:
     def day(value: date | None) -> str:
         return "" if value is None else format_day(value, locale)
 
-    cells = [
+    return [
         day(line.posted),
         line.document_no or "",
         words.kind(line.kind),
-        line.text,
+        _line_text(line, words),
         day(line.due),
-    ]
-    if statement.mixed_currencies:
-        cells.append(line.amount.currency)
-    cells += [
         format_amount(line.amount, locale, symbol=False),
         format_amount(line.remaining, locale, symbol=False),
         format_amount(line.balance, locale, symbol=False),
-        line.match_id or "",
     ]
-    return cells
 
 
-def _amount_columns(statement: Statement) -> range:
-    first = 6 if statement.mixed_currencies else 5
-    return range(first, first + 3)
+#: Kinds whose entry text the engine writes (in Norwegian): fees, interest, FX, rounding.
+_GENERATED: Final = frozenset({EntryKind.REMINDER_FEE, EntryKind.INTEREST, EntryKind.FX_GAIN,
+                               EntryKind.FX_LOSS, EntryKind.FX_UNREALIZED_GAIN,
+                               EntryKind.FX_UNREALIZED_LOSS, EntryKind.TOLERANCE})
 
 
-def _note(statement: Statement, words: _Words) -> str:
-    if statement.mixed_currencies:
-        return words("balance_in_local", currency=statement.currency)
-    return words("amounts_in", currency=statement.currency)
+def _line_text(line: StatementLine, words: _Words) -> str:
+    """The line's text; on a document in another language than Norwegian, the engine's own
+    Norwegian texts of fees, interest and FX lines are left out (the type column names them)."""
+    if not words.norwegian and line.kind in _GENERATED:
+        return ""
+    return line.text
 
 
-def _totals(statement: Statement, words: _Words, locale: str) -> list[tuple[str, Money]]:
-    """(label, amount) rows under the lines: opening, movements, balance, per currency."""
+def _shown(section: StatementSection) -> list[StatementLine]:
+    """The lines a customer sees: no line whose amount is zero (an FX or rounding line that
+    moved only the local amount)."""
+    return [line for line in section.lines if not line.amount.is_zero]
+
+
+def _section_title(statement: Statement, section: StatementSection, words: _Words) -> str | None:
+    if len(statement.sections) <= 1:
+        return None
+    return words("section", currency=section.currency)
+
+
+def _note(section: StatementSection, words: _Words) -> str:
+    return words("amounts_in", currency=section.currency)
+
+
+def _totals(
+    statement: Statement, section: StatementSection, words: _Words, locale: str
+) -> list[tuple[str, Money]]:
+    """(label, amount) rows under a section's lines: opening, movements, balance."""
     rows: list[tuple[str, Money]] = []
-    day = format_day(statement.as_of, locale)
-    if statement.opening is not None:
+    if section.opening is not None:
         assert statement.start is not None
-        before = statement.opening_amount
-        assert before is not None
-        rows.append((words("opening", day=format_day(statement.start, locale)), before))
-        rows.append((words("movements"), statement.in_currency(statement.total)))
-    rows.append((words("closing", day=day), statement.balance_amount))
-    local = statement.local_currency
-    rows.extend(
-        (money.currency, money)
-        for money in statement.balance.by_currency
-        if money.currency not in (statement.currency, local)
-    )
-    if statement.currency != local or any(
-        m.currency != local for m in statement.balance.by_currency
-    ):
-        rows.append((words("in_local", currency=local), statement.balance.local))
+        rows.append((words("opening", day=format_day(statement.start, locale)), section.opening))
+        rows.append((words("movements"), section.balance - section.opening))
+    rows.append((words("closing", day=format_day(statement.as_of, locale)), section.balance))
     return rows
 
 
-def _payment_rows(statement: Statement, words: _Words, locale: str) -> list[tuple[str, str]]:
-    payment = statement.payment
+def _local_note(
+    statement: Statement, section: StatementSection, words: _Words, locale: str
+) -> str | None:
+    if section.currency == statement.local_currency:
+        return None
+    return words("local_note", amount=format_amount(section.balance_local, locale))
+
+
+def _payment_rows(
+    statement: Statement, section: StatementSection, words: _Words, locale: str
+) -> list[tuple[str, str]]:
+    if section.credit is not None:
+        return [(words("credit"), format_amount(section.credit, locale))]
+    payment = section.payment
     if payment is None:
         return []
-    rows = [
-        (words("pay_amount"), format_amount(payment.amount, locale)),
-        (words("pay_account"), payment.formatted_account_number),
-    ]
+    rows = [(words("pay_amount"), format_amount(payment.amount, locale))]
+    if payment.account_number is not None:
+        rows.append((words("pay_account"), payment.formatted_account_number))
+    if payment.iban is not None:
+        rows.append((words("pay_iban"), payment.formatted_iban or ""))
+    if payment.bic is not None:
+        rows.append((words("pay_bic"), payment.bic))
     if payment.kid is not None:
         rows.append((words("pay_kid"), payment.kid))
+        if payment.amount.currency != statement.local_currency or payment.account_number is None:
+            rows.append((words("pay_ref"), payment.structured_reference or ""))
     else:
         rows.append((words("pay_quote"), f"{words.party(statement.side)} {payment.party}"))
     if payment.due is not None:
@@ -395,9 +431,26 @@ def _check(statement: object) -> Statement:
 
 
 def _columns(
-    headers: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[int]
+    headers: Sequence[str],
+    rows: Sequence[Sequence[str]],
+    right: Sequence[int],
+    *,
+    wrap: int | None = None,
+    footer: Sequence[str] | None = None,
 ) -> list[str]:
-    widths = [max(len(row[i]) for row in (headers, *rows)) for i in range(len(headers))]
+    """Rows in aligned columns; the cells of column *wrap* wrap at :data:`TEXT_WIDTH`."""
+    split: list[list[list[str]]] = [
+        [
+            (textwrap.wrap(cell, TEXT_WIDTH, break_long_words=True) or [""])
+            if i == wrap else [cell]
+            for i, cell in enumerate(row)
+        ]
+        for row in rows
+    ]
+    every = [[[h] for h in headers], *split]
+    if footer is not None:
+        every.append([[cell] for cell in footer])
+    widths = [max(len(part) for row in every for part in row[i]) for i in range(len(headers))]
 
     def line(cells: Sequence[str]) -> str:
         return "  ".join(
@@ -405,7 +458,16 @@ def _columns(
             for i, (cell, width) in enumerate(zip(cells, widths, strict=True))
         ).rstrip()
 
-    return [line(headers), "  ".join("-" * w for w in widths), *(line(row) for row in rows)]
+    rule = "  ".join("-" * w for w in widths)
+    out = [line(headers), rule]
+    for row in split:
+        height = max(len(parts) for parts in row)
+        out.extend(
+            line([parts[n] if n < len(parts) else "" for parts in row]) for n in range(height)
+        )
+    if footer is not None:
+        out.extend([rule, line(footer)])
+    return out
 
 
 def _pairs(rows: Sequence[tuple[str, str]], indent: str = "") -> list[str]:
@@ -419,8 +481,10 @@ def _pairs(rows: Sequence[tuple[str, str]], indent: str = "") -> list[str]:
 def render_text(statement: Statement, *, locale: str) -> str:
     """The statement as plain text: parties, lines in aligned columns, totals, aging, payment.
 
-    Texts longer than :data:`TEXT_WIDTH` characters are cut with an ellipsis
-    so the columns stay readable; :func:`render_html` shows them whole.
+    Texts longer than :data:`TEXT_WIDTH` characters wrap onto more lines in
+    their column, so the columns stay aligned and nothing is cut. A statement
+    with lines in more than one currency has a section per currency, each
+    with its own balance and payment instruction.
 
     Args:
         statement: the statement to render.
@@ -443,8 +507,8 @@ def render_text(statement: Statement, *, locale: str) -> str:
     KONTOUTDRAG
     Åpne poster per 09.01.2026
     ...
-    Dato        Bilagsnr.  Type     Tekst  Forfall        Beløp      Rest     Saldo  Kobling
-    ----------  ---------  -------  -----  ----------  --------  --------  --------  -------
+    Dato        Bilagsnr.  Type     Tekst  Forfall        Beløp      Rest     Saldo
+    ----------  ---------  -------  -----  ----------  --------  --------  --------
     05.01.2026  1001       faktura         19.01.2026  1 250,00  1 250,00  1 250,00
     ...
     """
@@ -457,26 +521,33 @@ def render_text(statement: Statement, *, locale: str) -> str:
         out.append(f"{words('to')}:")
         out.extend(f"  {line}" for line in _details(statement.debtor, words))
     out.extend([f"{words.party(statement.side)} {statement.party}", ""])
-    rows = [_cells(line, statement, words, locale) for line in statement.lines]
-    for row in rows:
-        row[3] = _shorten(row[3], TEXT_WIDTH)
-    if rows:
-        out.extend(_columns(_headers(statement, words), rows, _amount_columns(statement)))
-    else:
-        out.append(words("no_lines"))
-    out.extend([_note(statement, words), ""])
-    totals = [(label, format_amount(m, locale)) for label, m in _totals(statement, words, locale)]
-    out.extend(_pairs(totals))
+    for section in statement.sections:
+        title = _section_title(statement, section, words)
+        if title is not None:
+            out.extend([title.upper(), ""])
+        rows = [_cells(line, words, locale) for line in _shown(section)]
+        if rows:
+            out.extend(_columns(_headers(words), rows, _AMOUNTS, wrap=_TEXT))
+        else:
+            out.append(words("no_lines"))
+        out.extend([_note(section, words), ""])
+        totals = [(label, format_amount(m, locale))
+                  for label, m in _totals(statement, section, words, locale)]
+        out.extend(_pairs(totals))
+        note = _local_note(statement, section, words, locale)
+        if note is not None:
+            out.append(note)
+        out.extend(["", f"{words('payment')}:"])
+        payment = _payment_rows(statement, section, words, locale)
+        out.extend(_pairs(payment, "  ") if payment else [f"  {words('nothing_due')}"])
+        out.append("")
     if statement.aging:
-        out.extend(["", f"{words('aging')}:"])
+        out.append(f"{words('aging', currency=statement.local_currency)}:")
         aging = [
             (words.bucket(label), format_amount(m, locale)) for label, m in statement.aging
         ]
         out.extend(_pairs(aging, "  "))
-    out.extend(["", f"{words('payment')}:"])
-    payment = _payment_rows(statement, words, locale)
-    out.extend(_pairs(payment, "  ") if payment else [f"  {words('nothing_due')}"])
-    return "\n".join(out) + "\n"
+    return "\n".join(out).rstrip("\n") + "\n"
 
 
 # -- HTML ---------------------------------------------------------------------------------
@@ -495,6 +566,8 @@ thead th { border-bottom: 1px solid #111; }
 tr.total th, tr.total td { border-top: 1px solid #111; font-weight: bold; }
 .amount { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 .negative { color: #a00; }
+.note { color: #444; }
+.legal { border: 1px solid #111; padding: 0.5em 0.8em; }
 @media print { body { margin: 0; } }
 """
 
@@ -511,6 +584,30 @@ def _amount_cell(money: Money, text: str, tag: str = "td") -> str:
 def _html_details(title: str, lines: Sequence[str]) -> str:
     body = "<br>".join(_esc(line) for line in lines)
     return f"<div><h2>{_esc(title)}</h2><p>{body}</p></div>"
+
+
+def _html_head(title: str, language: str) -> list[str]:
+    return [
+        "<!DOCTYPE html>",
+        f'<html lang="{_esc(language)}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f"<title>{_esc(title)}</title>",
+        f"<style>\n{_CSS}</style>",
+        "</head>",
+        "<body>",
+    ]
+
+
+def _html_pairs(rows: Sequence[tuple[str, str]], css: str, bold: str | None = None) -> list[str]:
+    out = [f'<table class="{css}">']
+    for label, value in rows:
+        row = ' class="total"' if label == bold else ""
+        out.append(
+            f'<tr{row}><th>{_esc(label)}</th><td class="amount">{_esc(value)}</td></tr>'
+        )
+    out.append("</table>")
+    return out
 
 
 def render_html(statement: Statement, *, locale: str) -> str:
@@ -541,19 +638,11 @@ def render_html(statement: Statement, *, locale: str) -> str:
     """
     statement = _check(statement)
     words = _Words(locale)
-    language = _locale(locale).language
     title = f"{words('title')} {statement.party}"
     if statement.debtor is not None:
         title += f" – {statement.debtor.name}"
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{_esc(language)}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        f"<title>{_esc(title)}</title>",
-        f"<style>\n{_CSS}</style>",
-        "</head>",
-        "<body>",
+    parts = _html_head(title, _locale(locale).language)
+    parts += [
         f"<h1>{_esc(words('title'))}</h1>",
         f'<p class="subtitle">{_esc(_subtitle(statement, words, locale))}</p>',
         '<div class="parties">',
@@ -563,19 +652,37 @@ def render_html(statement: Statement, *, locale: str) -> str:
         parts.append(_html_details(words("to"), _details(statement.debtor, words)))
     parts.append("</div>")
     parts.append(f"<p>{_esc(words.party(statement.side))} {_esc(statement.party)}</p>")
-    parts.extend(_html_lines(statement, words, locale))
-    parts.append(f"<p>{_esc(_note(statement, words))}</p>")
-    parts.append('<table class="totals">')
     closing = words("closing", day=format_day(statement.as_of, locale))
-    for label, money in _totals(statement, words, locale):
-        row = ' class="total"' if label == closing else ""
-        parts.append(
-            f"<tr{row}><th>{_esc(label)}</th>"
-            f"{_amount_cell(money, format_amount(money, locale))}</tr>"
-        )
-    parts.append("</table>")
+    for section in statement.sections:
+        heading = _section_title(statement, section, words)
+        if heading is not None:
+            parts.append(f"<h2>{_esc(heading)}</h2>")
+        parts.extend(_html_lines(section, words, locale))
+        parts.append(f'<p class="note">{_esc(_note(section, words))}</p>')
+        parts.append('<table class="totals">')
+        for label, money in _totals(statement, section, words, locale):
+            row = ' class="total"' if label == closing else ""
+            parts.append(
+                f"<tr{row}><th>{_esc(label)}</th>"
+                f"{_amount_cell(money, format_amount(money, locale))}</tr>"
+            )
+        parts.append("</table>")
+        note = _local_note(statement, section, words, locale)
+        if note is not None:
+            parts.append(f'<p class="note">{_esc(note)}</p>')
+        parts.append(f"<h2>{_esc(words('payment'))}</h2>")
+        payment = _payment_rows(statement, section, words, locale)
+        if payment:
+            parts.append('<table class="payment">')
+            parts.extend(
+                f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>"
+                for label, value in payment
+            )
+            parts.append("</table>")
+        else:
+            parts.append(f"<p>{_esc(words('nothing_due'))}</p>")
     if statement.aging:
-        parts.append(f"<h2>{_esc(words('aging'))}</h2>")
+        parts.append(f"<h2>{_esc(words('aging', currency=statement.local_currency))}</h2>")
         parts.append('<table class="aging">')
         parts.append(
             "<thead><tr>"
@@ -591,37 +698,27 @@ def render_html(statement: Statement, *, locale: str) -> str:
             + "</tr></tbody>"
         )
         parts.append("</table>")
-    parts.append(f"<h2>{_esc(words('payment'))}</h2>")
-    payment = _payment_rows(statement, words, locale)
-    if payment:
-        parts.append('<table class="payment">')
-        parts.extend(
-            f"<tr><th>{_esc(label)}</th><td>{_esc(value)}</td></tr>" for label, value in payment
-        )
-        parts.append("</table>")
-    else:
-        parts.append(f"<p>{_esc(words('nothing_due'))}</p>")
     parts.extend(["</body>", "</html>"])
     return "\n".join(parts) + "\n"
 
 
-def _html_lines(statement: Statement, words: _Words, locale: str) -> list[str]:
-    if not statement.lines:
+def _html_lines(section: StatementSection, words: _Words, locale: str) -> list[str]:
+    shown = _shown(section)
+    if not shown:
         return [f"<p>{_esc(words('no_lines'))}</p>"]
-    amounts = set(_amount_columns(statement))
-    headers = _headers(statement, words)
+    headers = _headers(words)
     out = ['<table class="lines">', "<thead><tr>"]
     out.extend(
-        f'<th class="amount">{_esc(h)}</th>' if i in amounts else f"<th>{_esc(h)}</th>"
+        f'<th class="amount">{_esc(h)}</th>' if i in _AMOUNTS else f"<th>{_esc(h)}</th>"
         for i, h in enumerate(headers)
     )
     out.append("</tr></thead>")
     out.append("<tbody>")
-    for line in statement.lines:
-        cells = _cells(line, statement, words, locale)
+    for line in shown:
+        cells = _cells(line, words, locale)
         money = iter((line.amount, line.remaining, line.balance))
         row = "".join(
-            _amount_cell(next(money), cell) if i in amounts else f"<td>{_esc(cell)}</td>"
+            _amount_cell(next(money), cell) if i in _AMOUNTS else f"<td>{_esc(cell)}</td>"
             for i, cell in enumerate(cells)
         )
         out.append(f"<tr>{row}</tr>")
@@ -633,6 +730,130 @@ def _html_lines(statement: Statement, words: _Words, locale: str) -> list[str]:
 # -- PDF ----------------------------------------------------------------------------------
 
 
+def _reportlab() -> Any:
+    try:  # the optional extra, imported only when a PDF is asked for
+        import reportlab.platypus
+    except ImportError:
+        raise MissingExtraError(
+            'PDF output needs reportlab, which is not installed: pip install "reskontro[pdf]"',
+            field="extra",
+            value="pdf",
+        ) from None
+    return reportlab.platypus
+
+
+#: The font size of table cells in PDFs, and the padding reportlab puts around a cell.
+_PDF_SIZE: Final = 8
+_PDF_PAD: Final = 12.0
+
+
+def _pdf_widths(
+    data: Sequence[Sequence[str]], wrap: int | None, available: float
+) -> tuple[list[float], bool]:
+    """Column widths that follow the content; *wrap* takes what is left (at least 30 mm).
+
+    Returns the widths and whether the table needs a landscape page.
+    """
+    from reportlab.lib.units import mm
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def width(text: str, bold: bool) -> float:
+        font = "Helvetica-Bold" if bold else "Helvetica"
+        return float(stringWidth(text, font, _PDF_SIZE)) + _PDF_PAD
+
+    columns = len(data[0])
+    widths = [
+        max(width(str(row[i]), n == 0) for n, row in enumerate(data)) for i in range(columns)
+    ]
+    if wrap is None:
+        return widths, sum(widths) > available
+    others = sum(w for i, w in enumerate(widths) if i != wrap)
+    minimum = max(30 * mm, width(str(data[0][wrap]), True))
+    room = available - others
+    widths[wrap] = max(room, minimum)  # the text column fills the line; its texts wrap
+    return widths, others + minimum > available
+
+
+def _pdf_table(
+    data: Sequence[Sequence[str]],
+    *,
+    amounts: Sequence[int],
+    wrap: int | None,
+    available: float,
+    negatives: Sequence[tuple[int, int]] = (),
+    footer: bool = False,
+) -> tuple[Any, bool]:
+    """A reportlab table whose columns follow their content; texts in column *wrap* wrap."""
+    platypus = _reportlab()
+    from reportlab.lib import colors
+    from reportlab.lib.styles import getSampleStyleSheet
+
+    widths, landscape = _pdf_widths(data, wrap, available)
+    small = getSampleStyleSheet()["Normal"].clone(
+        "cell", fontName="Helvetica", fontSize=_PDF_SIZE, leading=_PDF_SIZE + 2
+    )
+    cells: list[list[Any]] = [list(row) for row in data]
+    if wrap is not None:
+        for cell_row in cells[1:]:
+            cell_row[wrap] = platypus.Paragraph(xml_escape(str(cell_row[wrap])), small)
+    style: list[tuple[Any, ...]] = [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", _PDF_SIZE),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", _PDF_SIZE),
+        ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    style.extend(("ALIGN", (column, 0), (column, -1), "RIGHT") for column in amounts)
+    style.extend(("TEXTCOLOR", (column, at), (column, at), colors.darkred)
+                 for column, at in negatives)
+    if footer:
+        style += [("LINEABOVE", (0, -1), (-1, -1), 0.5, colors.black),
+                  ("FONT", (0, -1), (-1, -1), "Helvetica-Bold", _PDF_SIZE)]
+    table = platypus.Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
+    table.setStyle(platypus.TableStyle(style))
+    return table, landscape
+
+
+def _pdf_document(story: list[Any], *, title: str, author: str, landscape: bool) -> bytes:
+    platypus = _reportlab()
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.pagesizes import landscape as turned
+    from reportlab.lib.units import mm
+
+    buffer = BytesIO()
+    document = platypus.SimpleDocTemplate(
+        buffer,
+        pagesize=turned(A4) if landscape else A4,
+        invariant=1,
+        title=title,
+        author=author,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=15 * mm,
+        bottomMargin=15 * mm,
+    )
+    document.build(story)
+    return buffer.getvalue()
+
+
+def _pdf_available(landscape: bool) -> float:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    return float((A4[1] if landscape else A4[0]) - 30 * mm)
+
+
+def _pdf_pairs(rows: Sequence[tuple[str, str]], *, bold_last: bool = False) -> Any:
+    platypus = _reportlab()
+    # on the right, so the amounts end under the amount column of the lines above
+    table = platypus.Table([list(row) for row in rows], hAlign="RIGHT")
+    style: list[tuple[Any, ...]] = [("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                                    ("FONT", (0, 0), (-1, -1), "Helvetica", 9)]
+    if bold_last:
+        style.append(("FONT", (0, -1), (-1, -1), "Helvetica-Bold", 9))
+    table.setStyle(platypus.TableStyle(style))
+    return table
+
+
 def render_pdf(statement: Statement, *, locale: str) -> bytes:
     """The statement as a PDF document (A4), returned as bytes.
 
@@ -640,7 +861,9 @@ def render_pdf(statement: Statement, *, locale: str) -> bytes:
     function is called: ``pip install "reskontro[pdf]"``. The document is
     reproducible: the same statement and locale give the same bytes (no
     creation time is embedded). It uses the PDF core font Helvetica, which
-    covers Norwegian letters and the euro sign.
+    covers Norwegian letters and the euro sign. Column widths follow their
+    content; long texts wrap in their column, and the page turns to landscape
+    only when the columns would not fit across a portrait page.
 
     Args:
         statement: the statement to render.
@@ -661,105 +884,101 @@ def render_pdf(statement: Statement, *, locale: str) -> bytes:
     """
     statement = _check(statement)
     words = _Words(locale)
-    try:  # the optional extra, imported only when a PDF is asked for
-        from reportlab.lib import colors
-        from reportlab.lib.pagesizes import A4
-        from reportlab.lib.styles import getSampleStyleSheet
-        from reportlab.lib.units import mm
-        from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
-    except ImportError:
-        raise MissingExtraError(
-            'render_pdf() needs reportlab, which is not installed: pip install "reskontro[pdf]"',
-            field="extra",
-            value="pdf",
-        ) from None
+    platypus = _reportlab()
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.lib.units import mm
 
     styles = getSampleStyleSheet()
     body, small = styles["Normal"], styles["Normal"].clone("small", fontSize=8, leading=10)
 
     def para(text: str, style: Any = body) -> Any:
-        return Paragraph(xml_escape(text), style)
-
-    def block(title: str, lines: Sequence[str]) -> Any:
-        return Paragraph(
-            f"<b>{xml_escape(title)}</b><br/>" + "<br/>".join(xml_escape(t) for t in lines),
-            body,
-        )
+        return platypus.Paragraph(xml_escape(text), style)
 
     story: list[Any] = [
-        Paragraph(xml_escape(words("title")), styles["Title"]),
+        platypus.Paragraph(xml_escape(words("title")), styles["Title"]),
         para(_subtitle(statement, words, locale)),
-        Spacer(1, 5 * mm),
+        platypus.Spacer(1, 5 * mm),
+        _pdf_parties(statement.creditor, statement.debtor, words),
+        platypus.Spacer(1, 3 * mm),
+        para(f"{words.party(statement.side)} {statement.party}"),
+        platypus.Spacer(1, 4 * mm),
     ]
-    heads = [block(words("from"), _details(statement.creditor, words))]
-    if statement.debtor is not None:
-        heads.append(block(words("to"), _details(statement.debtor, words)))
-    story += [Table([heads], hAlign="LEFT"), Spacer(1, 3 * mm)]
-    story += [para(f"{words.party(statement.side)} {statement.party}"), Spacer(1, 4 * mm)]
-    amounts = list(_amount_columns(statement))
-    if statement.lines:
-        data: list[list[Any]] = [_headers(statement, words)]
-        for line in statement.lines:
-            cells: list[Any] = _cells(line, statement, words, locale)
-            cells[3] = para(line.text, small)
-            data.append(cells)
-        style = [
-            ("FONT", (0, 0), (-1, -1), "Helvetica", 8),
-            ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 8),
-            ("LINEBELOW", (0, 0), (-1, 0), 0.5, colors.black),
-            ("ALIGN", (amounts[0], 0), (amounts[-1], -1), "RIGHT"),
-            ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    landscape = False
+    tables: list[Any] = []
+    for section in statement.sections:
+        shown = _shown(section)
+        if not shown:
+            tables.append(None)
+            continue
+        data = [_headers(words), *(_cells(line, words, locale) for line in shown)]
+        negatives = [
+            (column, row)
+            for row, line in enumerate(shown, start=1)
+            for column, money in zip(_AMOUNTS, (line.amount, line.remaining, line.balance),
+                                     strict=True)
+            if money.is_negative
         ]
-        for row, line in enumerate(statement.lines, start=1):
-            for column, money in zip(amounts, (line.amount, line.remaining, line.balance),
-                                     strict=True):
-                if money.is_negative:
-                    style.append(("TEXTCOLOR", (column, row), (column, row), colors.darkred))
-        widths: list[float | None] = [None] * len(data[0])
-        widths[3] = 45 * mm
-        table = Table(data, colWidths=widths, repeatRows=1, hAlign="LEFT")
-        table.setStyle(TableStyle(style))
-        story.append(table)
-    else:
-        story.append(para(words("no_lines")))
-    story += [Spacer(1, 2 * mm), para(_note(statement, words), small), Spacer(1, 4 * mm)]
-    totals = [[label, format_amount(m, locale)] for label, m in _totals(statement, words, locale)]
-    total_table = Table(totals, hAlign="LEFT")
-    total_table.setStyle(TableStyle([("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                                     ("FONT", (0, 0), (-1, -1), "Helvetica", 9)]))
-    story.append(total_table)
+        table, wide = _pdf_table(data, amounts=_AMOUNTS, wrap=_TEXT,
+                                 available=_pdf_available(False), negatives=negatives)
+        if wide:
+            landscape = True
+            table, _ = _pdf_table(data, amounts=_AMOUNTS, wrap=_TEXT,
+                                  available=_pdf_available(True), negatives=negatives)
+        tables.append(table)
+    for section, table in zip(statement.sections, tables, strict=True):
+        heading = _section_title(statement, section, words)
+        if heading is not None:
+            story += [platypus.Spacer(1, 3 * mm), para(heading, styles["Heading3"])]
+        story.append(table if table is not None else para(words("no_lines")))
+        story += [platypus.Spacer(1, 2 * mm), para(_note(section, words), small),
+                  platypus.Spacer(1, 3 * mm)]
+        totals = [(label, format_amount(m, locale))
+                  for label, m in _totals(statement, section, words, locale)]
+        story.append(_pdf_pairs(totals, bold_last=True))
+        note = _local_note(statement, section, words, locale)
+        if note is not None:
+            story += [platypus.Spacer(1, 1 * mm), para(note, small)]
+        story += [platypus.Spacer(1, 4 * mm), para(words("payment"), styles["Heading4"])]
+        payment = _payment_rows(statement, section, words, locale)
+        if payment:
+            pay = platypus.Table([list(row) for row in payment], hAlign="LEFT")
+            pay.setStyle(platypus.TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9)]))
+            story.append(pay)
+        else:
+            story.append(para(words("nothing_due")))
     if statement.aging:
-        story += [Spacer(1, 4 * mm), para(words("aging"), styles["Heading4"])]
-        aging = Table(
+        story += [platypus.Spacer(1, 4 * mm),
+                  para(words("aging", currency=statement.local_currency), styles["Heading4"])]
+        aging = platypus.Table(
             [[words.bucket(label) for label, _ in statement.aging],
              [format_amount(m, locale) for _, m in statement.aging]],
             hAlign="LEFT",
         )
-        aging.setStyle(TableStyle([("ALIGN", (0, 0), (-1, -1), "RIGHT"),
-                                   ("FONT", (0, 0), (-1, -1), "Helvetica", 8)]))
+        aging.setStyle(platypus.TableStyle([("ALIGN", (0, 0), (-1, -1), "RIGHT"),
+                                            ("FONT", (0, 0), (-1, -1), "Helvetica", 8)]))
         story.append(aging)
-    story += [Spacer(1, 4 * mm), para(words("payment"), styles["Heading4"])]
-    payment = _payment_rows(statement, words, locale)
-    if payment:
-        pay = Table([list(row) for row in payment], hAlign="LEFT")
-        pay.setStyle(TableStyle([("FONT", (0, 0), (-1, -1), "Helvetica", 9)]))
-        story.append(pay)
-    else:
-        story.append(para(words("nothing_due")))
-    buffer = BytesIO()
-    document = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        invariant=1,
-        title=f"{words('title')} {statement.party}",
-        author=statement.creditor.name,
-        leftMargin=15 * mm,
-        rightMargin=15 * mm,
-        topMargin=15 * mm,
-        bottomMargin=15 * mm,
-    )
-    document.build(story)
-    return buffer.getvalue()
+    return _pdf_document(story, title=f"{words('title')} {statement.party}",
+                         author=statement.creditor.name, landscape=landscape)
+
+
+def _pdf_parties(creditor: Any, debtor: Any, words: _Words) -> Any:
+    platypus = _reportlab()
+    from reportlab.lib.styles import getSampleStyleSheet
+
+    body = getSampleStyleSheet()["Normal"]
+
+    def block(title: str, lines: Sequence[str]) -> Any:
+        return platypus.Paragraph(
+            f"<b>{xml_escape(title)}</b><br/>" + "<br/>".join(xml_escape(t) for t in lines),
+            body,
+        )
+
+    heads = [block(words("from"), _details(creditor, words))]
+    if debtor is not None:
+        heads.append(block(words("to"), _details(debtor, words)))
+    table = platypus.Table([heads], hAlign="LEFT")
+    table.setStyle(platypus.TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return table
 
 
 # -- payment message ----------------------------------------------------------------------

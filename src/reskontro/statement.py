@@ -62,7 +62,11 @@ from decimal import Decimal
 from typing import Any, ClassVar, final
 
 import attrs
+from stdnum import bic as stdnum_bic
+from stdnum import iban as stdnum_iban
+from stdnum import iso11649
 from stdnum.exceptions import ValidationError
+from stdnum.iso7064 import mod_97_10
 from stdnum.no import kontonr, orgnr
 
 from reskontro.aging import Buckets, age
@@ -85,7 +89,9 @@ __all__ = [
     "PaymentInstruction",
     "Statement",
     "StatementLine",
+    "StatementSection",
     "StatementView",
+    "creditor_reference",
 ]
 
 
@@ -143,6 +149,58 @@ def _organisation_number(value: object) -> str | None:
         ) from None
 
 
+def _iban(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidAccountNumberError(
+            f"IBAN {value!r} must be a string", field="iban", value=value
+        )
+    try:
+        return str(stdnum_iban.validate(value))
+    except ValidationError as error:
+        raise InvalidAccountNumberError(
+            f"IBAN {value!r} is not a valid IBAN: {error}", field="iban", value=value
+        ) from None
+
+
+def _bic(value: object) -> str | None:
+    if value is None:
+        return None
+    if not isinstance(value, str):
+        raise InvalidAccountNumberError(f"BIC {value!r} must be a string", field="bic", value=value)
+    try:
+        return str(stdnum_bic.validate(value))
+    except ValidationError as error:
+        raise InvalidAccountNumberError(
+            f"BIC {value!r} is not a valid BIC (SWIFT code): {error}", field="bic", value=value
+        ) from None
+
+
+def creditor_reference(reference: str) -> str:
+    """The ISO 11649 structured creditor reference (RF reference) for *reference*.
+
+    A foreign payer's bank does not know the Norwegian KID; the RF reference
+    carries the same digits with an international check, so the payment
+    still comes back with the KID inside it.
+
+    >>> creditor_reference("100010010013")
+    'RF36100010010013'
+    >>> creditor_reference("not a reference!")
+    Traceback (most recent call last):
+    ...
+    reskontro.exceptions.InvalidStatementError: no RF reference for 'not a reference!' ...
+    """
+    body = reference.replace(" ", "").upper()
+    if not body.isalnum() or not 1 <= len(body) <= 21:
+        raise InvalidStatementError(
+            f"no RF reference for {reference!r}: it takes 1 to 21 letters and digits",
+            field="reference", value=reference,
+        )
+    found = f"RF{mod_97_10.calc_check_digits(body + 'RF')}{body}"
+    return str(iso11649.validate(found))
+
+
 def _address(value: object) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise InvalidStatementError(
@@ -181,6 +239,9 @@ class PartyDetails:
         account_number: a Norwegian bank account number (kontonummer, 11
             digits, MOD11), checked with python-stdnum's ``no.kontonr``. The
             creditor's is where the debtor pays.
+        iban: the creditor's IBAN (checked with python-stdnum's ``iban``),
+            printed for payers abroad.
+        bic: the bank's BIC (SWIFT code), printed with the IBAN.
 
     Raises:
         InvalidStatementError: an empty name or an address that is not lines.
@@ -203,6 +264,13 @@ class PartyDetails:
     address: tuple[str, ...] = attrs.field(default=(), converter=_address)
     organisation_number: str | None = attrs.field(default=None, converter=_organisation_number)
     account_number: str | None = attrs.field(default=None, converter=_account_number)
+    iban: str | None = attrs.field(default=None, converter=_iban)
+    bic: str | None = attrs.field(default=None, converter=_bic)
+
+    @property
+    def formatted_iban(self) -> str | None:
+        """The IBAN in groups of four (``NO93 8601 1117 947``), or ``None``."""
+        return None if self.iban is None else str(stdnum_iban.format(self.iban))
 
     @property
     def formatted_account_number(self) -> str | None:
@@ -277,12 +345,18 @@ class PaymentInstruction:
     """How the debtor pays what a statement says is owed.
 
     Attributes:
-        amount: what to pay, positive, in the statement currency.
-        account_number: the creditor's bank account number (compact digits).
+        amount: what to pay, positive, in the statement currency (or the
+            currency of its section).
+        account_number: the creditor's bank account number (compact digits),
+            or ``None`` when the creditor gave only an IBAN.
         kid: the KID to pay with, or ``None`` (then quote the party number).
         due: the earliest current due date among the open items that make up
             the debt (in the past when they are overdue), or ``None``.
         party: the debtor's party number, to quote when there is no KID.
+        iban: the creditor's IBAN, for a payer abroad, or ``None``.
+        bic: the creditor's bank's BIC, or ``None``.
+        local_equivalent: what *amount* is in local currency, when the amount
+            is in a foreign currency (a note, not a second amount to pay).
 
     >>> from reskontro import Money
     >>> PaymentInstruction(amount=Money("100", "NOK"), account_number="86011117947",
@@ -291,15 +365,36 @@ class PaymentInstruction:
     """
 
     amount: Money
-    account_number: str
+    account_number: str | None
     kid: str | None
     due: date | None
     party: str
+    iban: str | None = None
+    bic: str | None = None
+    local_equivalent: Money | None = None
 
     @property
     def formatted_account_number(self) -> str:
-        """The account number as printed (``8601.11.17947``)."""
+        """The account number as printed (``8601.11.17947``), or the IBAN without one."""
+        if self.account_number is None:
+            return self.formatted_iban or ""
         return str(kontonr.format(self.account_number))
+
+    @property
+    def formatted_iban(self) -> str | None:
+        """The IBAN in groups of four, or ``None``."""
+        return None if self.iban is None else str(stdnum_iban.format(self.iban))
+
+    @property
+    def structured_reference(self) -> str | None:
+        """The ISO 11649 RF reference built from the KID, for payers abroad (or ``None``).
+
+        >>> from reskontro import Money
+        >>> PaymentInstruction(amount=Money("1", "EUR"), account_number=None, kid="100010010013",
+        ...                    due=None, party="1", iban="NO9386011117947").structured_reference
+        'RF36100010010013'
+        """
+        return None if self.kid is None else creditor_reference(self.kid)
 
 
 def _check_day(name: str, value: object) -> date:
@@ -322,6 +417,37 @@ def _single(currencies: set[str], local: str) -> str:
 def _owed(side: Side, amount: Money) -> Money:
     """What the debtor owes, positive: a customer's debit or our credit to a supplier."""
     return amount if side is Side.RECEIVABLE else -amount
+
+
+@final
+@attrs.frozen(kw_only=True)
+class StatementSection:
+    """The part of a statement in one transaction currency.
+
+    A customer invoiced in EUR reads a EUR statement: lines, running balance,
+    total and what to pay all in EUR, with the kroner equivalent as a note.
+    A customer with items in two currencies gets a section for each.
+
+    Attributes:
+        currency: the section's currency.
+        lines: the statement's lines in that currency, each with its
+            ``balance`` running in that currency (from the opening balance
+            in that currency in a period view).
+        opening: the opening balance in that currency (``None`` for open items).
+        balance: the section's balance on the statement date, in its currency.
+        balance_local: the same in local currency (booked amounts).
+        payment: what to pay in that currency, or ``None``.
+        credit: what the party has in its favour in that currency (positive:
+            "til gode"), or ``None`` when nothing is.
+    """
+
+    currency: str
+    lines: tuple[StatementLine, ...]
+    opening: Money | None
+    balance: Money
+    balance_local: Money
+    payment: PaymentInstruction | None
+    credit: Money | None
 
 
 #: The columns of :meth:`Statement.to_records`, in order.
@@ -370,8 +496,11 @@ class Statement(Tabular):
             ledger's balance of the party on that day.
         aging: ``(label, amount in local currency)`` per aging bucket of the
             party's open items on ``as_of``, from :func:`reskontro.aging.age`.
-        payment: how to pay what is owed, or ``None`` when nothing is owed or
-            the creditor has no account number.
+        payment: how to pay what is owed, or ``None`` when nothing is owed,
+            the creditor has no account number or IBAN, or the lines are in
+            more than one currency (then each section has its own).
+        sections: the statement per transaction currency
+            (:class:`StatementSection`), the statement currency first.
 
     >>> from reskontro import Entry, Ledger, Money
     >>> ledger = Ledger("NOK").post_many([
@@ -400,6 +529,7 @@ class Statement(Tabular):
     balance: Balance
     aging: tuple[tuple[str, Money], ...]
     payment: PaymentInstruction | None
+    sections: tuple[StatementSection, ...] = ()
 
     _columns: ClassVar[tuple[Column, ...] | None] = _COLUMNS
 
@@ -569,6 +699,15 @@ class Statement(Tabular):
         currency = _single(currencies, local)
         lines, total = _lines(items, view, currency, local, opening)
         balance = total if opening is None else opening + total
+        sections = _sections(
+            lines, currencies, currency, local, opening, balance, open_now, side, creditor,
+            party, party_kid, kid_algorithm,
+        )
+        payment = _payment(
+            open_now, side, currency, balance, creditor, party, party_kid, kid_algorithm
+        )
+        if len(sections) > 1:
+            payment = None
         return cls(
             party=party,
             side=side,
@@ -585,9 +724,8 @@ class Statement(Tabular):
             total=total,
             balance=balance,
             aging=_aging(ledger, party, side, as_of, buckets),
-            payment=_payment(
-                open_now, side, currency, balance, creditor, party, party_kid, kid_algorithm
-            ),
+            payment=payment,
+            sections=sections,
         )
 
     # -- reading -------------------------------------------------------------------
@@ -730,9 +868,12 @@ def _payment(
     algorithm: Algorithm | str,
 ) -> PaymentInstruction | None:
     """What the debtor pays: the balance when it is owed, to the creditor's account."""
-    amount = _owed(side, balance.local if currency == balance.local.currency else balance[currency])
-    if creditor.account_number is None or not amount.is_positive:
+    local = balance.local.currency
+    amount = _owed(side, balance.local if currency == local else balance[currency])
+    if (creditor.account_number is None and creditor.iban is None) or not amount.is_positive:
         return None
+    if currency != local:
+        open_now = [item for item in open_now if item.entry.currency == currency]
     debts = [item for item in open_now if _owed(side, item.remaining_local).is_positive]
     dues = [item.due for item in debts if item.due is not None]
     invoices = [item for item in open_now if item.kind is EntryKind.INVOICE]
@@ -747,4 +888,80 @@ def _payment(
         kid=found or party_kid,
         due=min(dues, default=None),
         party=party,
+        iban=creditor.iban,
+        bic=creditor.bic,
+        local_equivalent=None if currency == local else _owed(side, balance.local),
     )
+
+
+def _sections(
+    lines: Sequence[StatementLine],
+    currencies: set[str],
+    currency: str,
+    local: str,
+    opening: Balance | None,
+    balance: Balance,
+    open_now: Sequence[Item],
+    side: Side,
+    creditor: PartyDetails,
+    party: str,
+    party_kid: str | None,
+    algorithm: Algorithm | str,
+) -> tuple[StatementSection, ...]:
+    """The statement per transaction currency, each with its own running balance and payment."""
+    # the currency most invoices are in first (a EUR customer's kroner fee comes after its
+    # EUR invoices), then local before foreign
+    count = {
+        c: sum(1 for line in lines if line.amount.currency == c and line.kind is EntryKind.INVOICE)
+        for c in currencies
+    }
+    order = sorted(currencies or {currency},
+                   key=lambda c: (-count.get(c, 0), c != local, c))
+    if len(order) == 1:  # the statement itself is the one section
+        amount = balance.local if currency == local else balance[currency]
+        owed = _owed(side, amount)
+        return (
+            StatementSection(
+                currency=currency, lines=tuple(lines),
+                opening=None if opening is None else (
+                    opening.local if currency == local else opening[currency]),
+                balance=amount, balance_local=balance.local,
+                payment=_payment(open_now, side, currency, balance, creditor, party, party_kid,
+                                 algorithm),
+                credit=-owed if owed.is_negative else None,
+            ),
+        )
+    sections = []
+    for code in order:
+        start = None if opening is None else opening[code]
+        running = Decimal(0) if start is None else start.amount
+        running_local = Decimal(0)
+        mine = []
+        for line in lines:
+            if line.amount.currency != code:
+                continue
+            moves, moves_local = (
+                (line.remaining, line.remaining_local) if opening is None
+                else (line.amount, line.amount_local)
+            )
+            running = CONTEXT.add(running, moves.amount)
+            running_local = CONTEXT.add(running_local, moves_local.amount)
+            mine.append(attrs.evolve(line, balance=Money(running, code)))
+        # the local amount of an opening balance in one currency is not known apart
+        # from the others', so a period section's local figure counts its lines only
+        # in a foreign currency; a kroner section's local amount is its amount
+        if code == local:
+            running_local = running
+        part = Balance.from_sums(local, running_local, {code: running})
+        amount = Money(running, code)
+        owed = _owed(side, amount)
+        sections.append(
+            StatementSection(
+                currency=code, lines=tuple(mine), opening=start, balance=amount,
+                balance_local=part.local,
+                payment=_payment([i for i in open_now if i.entry.currency == code], side, code,
+                                 part, creditor, party, party_kid, algorithm),
+                credit=-owed if owed.is_negative else None,
+            )
+        )
+    return tuple(sections)
