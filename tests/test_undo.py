@@ -323,3 +323,22 @@ def test_derived_entries_shows_what_the_application_cost() -> None:
 def test_derived_entries_of_an_unknown_match_is_refused() -> None:
     with pytest.raises(ReskontroError, match="no match"):
         Ledger("NOK").derived_entries("K-404")
+
+
+def test_an_item_that_rejoins_its_match_settles_again() -> None:
+    """Remove F-1, then put it back: the reversed settled share (and its reversal) is ignored.
+
+    The settled share K-1-FX1 revalues F-1 and was reversed by K-1-FX1-R when
+    F-1 left; the pair sits closed in its own match and nets to zero, so a
+    new settlement of K-1 counts neither and does not refuse.
+    """
+    undone = revalued_then_paid().remove_from_match("F-1", on=UNDONE)
+    again = undone.extend_match("K-1", ["F-1"], on=UNDONE)
+    resettled = settled(again, on=UNDONE)
+    assert resettled.item("K-1-FX1").match_id == resettled.item("K-1-FX1-R").match_id
+    assert resettled.item("K-1-FX1").match_id != "K-1"
+    check_invariants(resettled)
+    # the same state reached by never removing F-1 carries the same local balance
+    assert resettled.balance(party="10001").local == revalued_then_paid().balance(
+        party="10001"
+    ).local

@@ -201,6 +201,14 @@ def _carried(entry: Entry, remaining: Decimal, q: Decimal) -> Decimal:
     )
 
 
+def _reversal_pair(ledger: Ledger, match_id: str) -> bool:
+    """Whether a match holds only entries and their counter-entries (a storno)."""
+    members = [ledger.entry(i) for i in ledger.match_members(match_id)]
+    ids = {e.id for e in members}
+    reversed_ids = {e.reverses for e in members if e.reverses is not None}
+    return bool(members) and all(e.reverses in ids or e.id in reversed_ids for e in members)
+
+
 def _last_rate(revaluations: Iterable[Entry]) -> Decimal | None:
     """The closing rate of the latest revaluation (reversals carry no rate)."""
     rate = None
@@ -283,6 +291,10 @@ def plan_settlement(
         for revaluation in revaluations:
             home = ledger.item(revaluation.id).match_id
             if revaluation.id in members:
+                continue
+            if home is not None and _reversal_pair(ledger, home):
+                # a settled share reversed when its item left this match: it and
+                # its counter-entry sit closed together and net to zero
                 continue
             if home is not None:
                 raise MatchError(
