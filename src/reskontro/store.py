@@ -1,0 +1,640 @@
+"""An event store at the edge: a ledger's events in SQLite or PostgreSQL.
+
+The engine never imports this module: a :class:`~reskontro.ledger.Ledger`
+is a value computed from events, and a store only reads and writes those
+events. :func:`open_store` opens (and creates) a store: a file path
+(SQLite, the standard library's :mod:`sqlite3` in WAL mode) or a
+``postgresql://`` URL (PostgreSQL through psycopg 3, the ``postgres``
+extra: ``pip install "reskontro[postgres]"``).
+
+Every event belongs to one partition, the history of one party on one side
+(``receivable:10001``, ``payable:20001``). The store keys each event by
+(partition, sequence in that partition) and keeps a global position so that
+a reopened ledger has the same event order and compares equal.
+
+An append is optimistic: :meth:`Store.append` writes the events a ledger
+has beyond the ledger it was derived from (its *base*, usually the one
+:meth:`Store.load` returned) and states, for every partition they touch,
+the version (number of events) the base had there. If another writer has
+appended to one of those partitions since, or has taken one of the new
+entry or match ids, the append raises
+:class:`~reskontro.exceptions.ConcurrencyError` and writes nothing: load
+again, redo the operation, append again. Appends to different parties land
+side by side. An append is one transaction: an error or an interrupt
+anywhere inside it leaves the store as it was.
+
+>>> from datetime import date
+>>> from reskontro import Entry, Ledger, Money
+>>> store = open_store(":memory:")
+>>> base = store.load(empty=Ledger("NOK"))
+>>> ledger = base.post(Entry.invoice(
+...     "F-1", party="10001", amount=Money("100", "NOK"), posted=date(2026, 1, 2)))
+>>> store.append(ledger, base=base)
+1
+>>> store.load() == ledger, store.versions()
+(True, {'receivable:10001': 1})
+>>> store.append(ledger, base=base)
+Traceback (most recent call last):
+...
+reskontro.exceptions.ConcurrencyError: receivable:10001 is at version 1 in the store, ...
+>>> store.close()
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sqlite3
+from collections import Counter
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, Final, NamedTuple, Protocol, cast
+
+from reskontro.entries import Side
+from reskontro.events import (
+    DueDateChanged,
+    EntriesMatched,
+    EntryPosted,
+    EntryReversed,
+    EntryUnmatched,
+    Event,
+    MatchDissolved,
+    NoticeRecorded,
+)
+from reskontro.exceptions import (
+    ConcurrencyError,
+    MissingExtraError,
+    ReskontroError,
+    SerializationError,
+    StoreError,
+    shorten,
+)
+from reskontro.ledger import Ledger
+from reskontro.matching import PostAgainstPost
+from reskontro.serialization import SCHEMA, VERSION, event_from_dict, event_to_dict
+
+__all__ = ["SCHEMA_VERSION", "Store", "is_store_target", "open_store"]
+
+#: The version of the store's tables this reskontro writes (and the newest it reads).
+SCHEMA_VERSION: Final = 1
+#: How long a writer waits for another writer's transaction (SQLite's busy timeout), in seconds.
+BUSY_TIMEOUT: Final = 30.0
+#: Rows read per query when loading or exporting, so memory stays near the data's size.
+_PAGE: Final = 2000
+_URL: Final = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
+_STORE_SUFFIXES: Final = (".db", ".sqlite", ".sqlite3")
+
+_TABLES: Final = (
+    "CREATE TABLE IF NOT EXISTS reskontro_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    (
+        "CREATE TABLE IF NOT EXISTS reskontro_events (gseq BIGINT PRIMARY KEY,"
+        " partition TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,"
+        " UNIQUE (partition, seq))"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS reskontro_partitions ("
+        "partition TEXT PRIMARY KEY, version INTEGER NOT NULL)"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS reskontro_entries ("
+        "entry_id TEXT PRIMARY KEY, partition TEXT NOT NULL)"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS reskontro_matches ("
+        "match_id TEXT PRIMARY KEY, partition TEXT NOT NULL)"
+    ),
+    (
+        "CREATE TABLE IF NOT EXISTS reskontro_snapshots (partition TEXT NOT NULL,"
+        " version INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (partition, version))"
+    ),
+)
+
+
+# -- stand-in for the engine's partition API ----------------------------------------------------
+# The engine (reskontro.ledger) is getting Partition, Ledger.partitions(),
+# partition_version(), changes_since() and partition_events(). Until they land,
+# the functions below compute the same from the public API by folding the
+# ledger's events; where the engine has the method, it is used instead. At the
+# merge, replace this block by the engine's Partition and methods.
+
+
+class Partition(NamedTuple):
+    """The partition key of an event: one party's history on one side (stand-in)."""
+
+    side: Side
+    party: str
+
+    def __str__(self) -> str:
+        return f"{self.side.value}:{self.party}"
+
+    @classmethod
+    def parse(cls, text: str) -> Partition:
+        side, _, party = text.partition(":")
+        return cls(Side(side), party)
+
+
+def _partitioned(ledger: Ledger) -> list[tuple[Partition, Event]]:
+    """Every event of *ledger* with its partition, in order (a fold over the events)."""
+    entries: dict[str, Partition] = {}
+    matches: dict[str, Partition] = {}
+    out: list[tuple[Partition, Event]] = []
+    for event in ledger.events:
+        if isinstance(event, EntryPosted):
+            where = Partition(event.entry.side, event.entry.party)
+            entries[event.entry.id] = where
+        elif isinstance(event, EntriesMatched):
+            where = entries[event.entry_ids[0]]
+            matches.setdefault(event.match_id, where)
+        elif isinstance(event, MatchDissolved):
+            where = matches[event.match_id]
+        elif isinstance(event, EntryReversed):
+            where = entries[event.entry_id]
+            entries[event.reversal.id] = where
+            matches.setdefault(event.match_id, where)
+        elif isinstance(event, EntryUnmatched | DueDateChanged):
+            where = entries[event.entry_id]
+        elif isinstance(event, NoticeRecorded):
+            where = entries[event.entry_ids[0]]
+        else:  # pragma: no cover - every event type is named above
+            raise TypeError(f"unknown event {event!r}")
+        out.append((where, event))
+    return out
+
+
+def _changes(new: Ledger, base: Ledger) -> tuple[list[tuple[Partition, Event]], Counter[Any]]:
+    """The events *new* has beyond *base*, with their partitions, and *base*'s versions."""
+    since = base.event_count
+    engine_changes = getattr(new, "changes_since", None)
+    engine_version = getattr(base, "partition_version", None)
+    if engine_changes is not None and engine_version is not None:
+        changes = list(engine_changes(since))
+        versions: Counter[Any] = Counter()
+        for partition in {p for p, _ in changes}:
+            versions[partition] = engine_version(partition)
+        return changes, versions
+    everything = _partitioned(new)
+    if new.event_count < since or tuple(e for _, e in everything[:since]) != base.events:
+        raise StoreError(
+            "the ledger to append does not extend its base: its history does not begin "
+            "with the base's events", field="base",
+        )
+    return everything[since:], Counter(p for p, _ in everything[:since])
+
+
+# -- connections ---------------------------------------------------------------------------------
+
+
+class _Cursor(Protocol):  # pragma: no cover - a protocol
+    rowcount: int
+
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+    def executemany(self, sql: str, params: Sequence[Sequence[Any]]) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+class _Connection(Protocol):  # pragma: no cover - a protocol
+    def cursor(self) -> Any: ...
+    def close(self) -> None: ...
+
+
+def is_store_target(target: str | os.PathLike[str]) -> bool:
+    """Whether *target* names an event store rather than a JSON ledger file.
+
+    A ``postgresql://`` (or ``postgres://``) URL, or a path ending in
+    ``.db``, ``.sqlite`` or ``.sqlite3``.
+
+    >>> is_store_target("ledger.db"), is_store_target("postgresql://host/db")
+    (True, True)
+    >>> is_store_target("ledger.json")
+    False
+    """
+    text = os.fspath(target)
+    return bool(_URL.match(text)) or text.lower().endswith(_STORE_SUFFIXES)
+
+
+def redact(target: str | os.PathLike[str]) -> str:
+    """*target* as a message may show it: a URL's password replaced by ``***``.
+
+    >>> redact("postgresql://erp:secret@db.example/ledger")
+    'postgresql://erp:***@db.example/ledger'
+    """
+    text = os.fspath(target)
+    return re.sub(r"^(postgres(?:ql)?://[^:/@]*):[^@/]*@", r"\1:***@", text)
+
+
+def open_store(target: str | os.PathLike[str], *, busy_timeout: float = BUSY_TIMEOUT) -> Store:
+    """Open the event store at *target*, creating its tables if they are missing.
+
+    Args:
+        target: a ``postgresql://`` URL (PostgreSQL, needs the ``postgres``
+            extra), or a file path (SQLite; ``":memory:"`` for a store that
+            lives as long as the object).
+        busy_timeout: how long a writer waits for another's transaction, in
+            seconds.
+
+    Raises:
+        StoreError: the target cannot be opened, is not a reskontro store, or
+            holds a newer schema.
+        MissingExtraError: a PostgreSQL URL without psycopg installed.
+    """
+    text = os.fspath(target)
+    connection: Any
+    if _URL.match(text):
+        try:
+            import psycopg
+        except ImportError:
+            raise MissingExtraError(
+                "a PostgreSQL store needs psycopg: pip install \"reskontro[postgres]\"",
+                field="target", value="postgres",
+            ) from None
+        try:
+            connection = psycopg.connect(
+                text, autocommit=True,
+                options=f"-c lock_timeout={int(busy_timeout * 1000)}",
+            )
+        except psycopg.Error as error:
+            raise StoreError(
+                f"cannot open the store {redact(text)}: {str(error).strip()}",
+                field="target", value=redact(text),
+            ) from None
+        return Store(connection, postgres=True, name=redact(text))
+    try:
+        connection = sqlite3.connect(
+            text, timeout=busy_timeout, isolation_level=None, check_same_thread=False
+        )
+        connection.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+        if text != ":memory:":
+            connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+    except sqlite3.Error as error:
+        raise StoreError(
+            f"cannot open the store {text!r}: {error}", field="target", value=text
+        ) from None
+    return Store(connection, postgres=False, name=text)
+
+
+def _options(ledger: Ledger) -> str:
+    options = ledger.options
+    return json.dumps({
+        "post_against_post": options.post_against_post.value,
+        "auto_close_zero": options.auto_close_zero,
+        "cross_currency": options.cross_currency,
+    }, sort_keys=True, separators=(",", ":"))
+
+
+def _body(event: Event) -> str:
+    return json.dumps(event_to_dict(event), ensure_ascii=False, separators=(",", ":"))
+
+
+class Store:
+    """An open event store; make one with :func:`open_store`.
+
+    A store is used by one thread at a time; open one per thread or process
+    (the database keeps them consistent). Close it with :meth:`close` or use
+    it as a context manager.
+    """
+
+    def __init__(self, connection: Any, *, postgres: bool, name: str) -> None:
+        self._connection: _Connection = connection
+        self._postgres = postgres
+        self.name = name
+        self._create()
+
+    # -- plumbing --------------------------------------------------------------------------------
+
+    def _sql(self, sql: str) -> str:
+        return sql.replace("?", "%s") if self._postgres else sql
+
+    def _execute(self, cursor: _Cursor, sql: str, params: Sequence[Any] = ()) -> _Cursor:
+        cursor.execute(self._sql(sql), tuple(params))
+        return cursor
+
+    def _errors(self) -> tuple[type[BaseException], ...]:
+        if self._postgres:
+            import psycopg
+
+            return (psycopg.Error,)
+        return (sqlite3.Error,)
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[_Cursor]:
+        """One write transaction, writers serialized; rolled back on any exception."""
+        cursor = cast(_Cursor, self._connection.cursor())
+        try:
+            if self._postgres:
+                cursor.execute("BEGIN")
+                # one writer at a time: the version checks and the global
+                # position are then exact (readers are never blocked)
+                cursor.execute("SELECT pg_advisory_xact_lock(7380274559024137216)")
+            else:
+                cursor.execute("BEGIN IMMEDIATE")
+            yield cursor
+            cursor.execute("COMMIT")
+        except BaseException as error:
+            with contextlib.suppress(Exception):
+                cursor.execute("ROLLBACK")
+            if isinstance(error, self._errors()):
+                raise StoreError(
+                    f"the store {self.name} refused the write: {str(error).strip()}; "
+                    "nothing was written", field="store", value=self.name,
+                ) from error
+            raise
+
+    def _create(self) -> None:
+        with self._transaction() as cursor:
+            for statement in _TABLES:
+                self._execute(cursor, statement)
+            meta = dict(self._execute(cursor, "SELECT key, value FROM reskontro_meta").fetchall())
+            if not meta:
+                cursor.executemany(
+                    self._sql("INSERT INTO reskontro_meta (key, value) VALUES (?, ?)"),
+                    [("schema", "reskontro.store"), ("schema_version", str(SCHEMA_VERSION))],
+                )
+                return
+        self._check_schema(meta)
+
+    def _check_schema(self, meta: Mapping[str, str]) -> None:
+        if meta.get("schema") != "reskontro.store":
+            raise StoreError(
+                f"{self.name} is not a reskontro event store (schema "
+                f"{shorten(meta.get('schema'))})", field="schema", value=meta.get("schema"),
+            )
+        version = meta.get("schema_version", "")
+        if not version.isdigit() or int(version) > SCHEMA_VERSION:
+            raise StoreError(
+                f"the store {self.name} has schema version {shorten(version)}; this "
+                f"reskontro reads up to {SCHEMA_VERSION}",
+                field="schema_version", value=version,
+            )
+
+    def _meta(self, cursor: _Cursor) -> dict[str, str]:
+        return dict(self._execute(cursor, "SELECT key, value FROM reskontro_meta").fetchall())
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Close the connection (the store's data stays)."""
+        self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def event_count(self) -> int:
+        """How many events the store holds.
+
+        >>> with open_store(":memory:") as store:
+        ...     store.event_count()
+        0
+        """
+        cursor = cast(_Cursor, self._connection.cursor())
+        row = self._execute(cursor, "SELECT COUNT(*) FROM reskontro_events").fetchone()
+        return int(row[0])
+
+    def versions(self) -> dict[str, int]:
+        """The version (number of events) of every partition, by partition key, sorted."""
+        cursor = cast(_Cursor, self._connection.cursor())
+        rows = self._execute(
+            cursor, "SELECT partition, version FROM reskontro_partitions ORDER BY partition"
+        ).fetchall()
+        return {str(p): int(v) for p, v in rows}
+
+    def _rows(self) -> Iterator[tuple[int, str]]:
+        """The stored events as (global position, JSON text), in order, a page at a time."""
+        cursor = cast(_Cursor, self._connection.cursor())
+        last = 0
+        while True:
+            rows = self._execute(
+                cursor,
+                "SELECT gseq, body FROM reskontro_events WHERE gseq > ? ORDER BY gseq LIMIT ?",
+                (last, _PAGE),
+            ).fetchall()
+            for gseq, body in rows:
+                yield int(gseq), str(body)
+            if len(rows) < _PAGE:
+                return
+            last = int(rows[-1][0])
+
+    def _header(self) -> tuple[str, dict[str, Any]] | None:
+        cursor = cast(_Cursor, self._connection.cursor())
+        meta = self._meta(cursor)
+        self._check_schema(meta)
+        if "local_currency" not in meta:
+            return None
+        return meta["local_currency"], json.loads(meta.get("options", "{}"))
+
+    def load(self, *, empty: Ledger | None = None) -> Ledger:
+        """The ledger the store holds: its events replayed in the order they were appended.
+
+        Args:
+            empty: what a store that holds no ledger yet loads as (typically
+                ``Ledger("NOK")``); the first append records its currency and
+                options. Without it such a store is an error.
+
+        Raises:
+            StoreError: the store holds no ledger and *empty* is not given.
+            SerializationError: a stored event cannot be read or applied.
+        """
+        header = self._header()
+        if header is None:
+            if empty is None:
+                raise StoreError(
+                    f"the store {self.name} holds no ledger yet", field="store", value=self.name
+                )
+            return empty
+        local, options = header
+        events = []
+        for gseq, body in self._rows():
+            try:
+                events.append(event_from_dict(json.loads(body), path=f"event {gseq}"))
+            except (ValueError, ReskontroError) as error:
+                raise SerializationError(
+                    f"the store {self.name}: event {gseq} cannot be read: {error}",
+                    field="body", value=gseq,
+                ) from None
+        try:
+            return Ledger.from_events(
+                events, local,
+                post_against_post=PostAgainstPost(options.get("post_against_post", "warn")),
+                auto_close_zero=bool(options.get("auto_close_zero", False)),
+                cross_currency=bool(options.get("cross_currency", False)),
+            )
+        except ReskontroError as error:
+            raise SerializationError(
+                f"the store {self.name}: its events do not replay: {error.message}",
+                entry_id=error.entry_id, field=error.field, value=error.value,
+            ) from error
+
+    def dump_json(self) -> Iterator[bytes]:
+        """The stored ledger as a compact JSON ledger document, in pieces of about one event.
+
+        The document is the one :func:`reskontro.serialization.ledger_to_dict`
+        describes (``ledger_from_json`` reads it); it is built from the stored
+        rows a page at a time, never as one string.
+
+        Raises:
+            StoreError: the store holds no ledger yet.
+        """
+        header = self._header()
+        if header is None:
+            raise StoreError(
+                f"the store {self.name} holds no ledger yet", field="store", value=self.name
+            )
+        local, options = header
+        head = {"schema": SCHEMA, "version": VERSION, "local_currency": local,
+                "options": options}
+        text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+        yield (text[:-1] + ',"events":[').encode("utf-8")
+        first = True
+        for _, body in self._rows():
+            yield (body if first else "," + body).encode("utf-8")
+            first = False
+        yield b"]}\n"
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def append(self, ledger: Ledger, *, base: Ledger) -> int:
+        """Append the events *ledger* has beyond *base*; return how many were appended.
+
+        *base* is the ledger *ledger* was derived from (usually what
+        :meth:`load` returned). For every partition the new events touch, the
+        store must still be at the version *base* had there; every new entry
+        id and match id must be new to the whole store. The append is one
+        transaction: all or nothing.
+
+        Raises:
+            ConcurrencyError: another writer appended to one of the partitions,
+                or took one of the new entry or match ids, since *base*;
+                nothing was written.
+            StoreError: *ledger* does not extend *base*, or has another local
+                currency or other options than the store's ledger.
+        """
+        changes, versions = _changes(ledger, base)
+        if not changes and self._header() is not None:
+            return 0
+        rows: list[tuple[str, Event]] = [(str(p), e) for p, e in changes]
+        bodies = [_body(e) for _, e in rows]
+        touched: dict[str, int] = {}
+        for key, _ in changes:
+            touched.setdefault(str(key), int(versions[key]))
+        with self._transaction() as cursor:
+            meta = self._meta(cursor)
+            self._check_schema(meta)
+            self._check_ledger(cursor, meta, ledger)
+            self._check_versions(cursor, touched)
+            self._claim_ids(cursor, rows)
+            row = self._execute(cursor, "SELECT MAX(gseq) FROM reskontro_events").fetchone()
+            gseq = int(row[0] or 0)
+            seqs = dict(touched)
+            records = []
+            for (name, _), body in zip(rows, bodies, strict=True):
+                gseq += 1
+                seqs[name] += 1
+                records.append((gseq, name, seqs[name], body))
+            if records:
+                cursor.executemany(
+                    self._sql("INSERT INTO reskontro_events (gseq, partition, seq, body) "
+                              "VALUES (?, ?, ?, ?)"),
+                    records,
+                )
+            for name, version in touched.items():
+                if version == 0:
+                    self._execute(
+                        cursor,
+                        "INSERT INTO reskontro_partitions (partition, version) VALUES (?, ?)",
+                        (name, seqs[name]),
+                    )
+                else:
+                    self._execute(
+                        cursor,
+                        "UPDATE reskontro_partitions SET version = ? "
+                        "WHERE partition = ? AND version = ?",
+                        (seqs[name], name, version),
+                    )
+        return len(records)
+
+    def _check_ledger(self, cursor: _Cursor, meta: Mapping[str, str], ledger: Ledger) -> None:
+        options = _options(ledger)
+        if "local_currency" not in meta:
+            cursor.executemany(
+                self._sql("INSERT INTO reskontro_meta (key, value) VALUES (?, ?)"),
+                [("local_currency", ledger.local_currency), ("options", options)],
+            )
+            return
+        if meta["local_currency"] != ledger.local_currency:
+            raise StoreError(
+                f"the store {self.name} holds a ledger in {meta['local_currency']}, not "
+                f"{ledger.local_currency}", field="local_currency", value=ledger.local_currency,
+            )
+        if json.loads(meta.get("options", "{}")) != json.loads(options):
+            raise StoreError(
+                f"the store {self.name} holds a ledger with the options {meta.get('options')}, "
+                f"not {options}", field="options", value=options,
+            )
+
+    def _check_versions(self, cursor: _Cursor, touched: Mapping[str, int]) -> None:
+        for partition, expected in touched.items():
+            row = self._execute(
+                cursor, "SELECT version FROM reskontro_partitions WHERE partition = ?",
+                (partition,),
+            ).fetchone()
+            found = 0 if row is None else int(row[0])
+            if found != expected:
+                raise ConcurrencyError(
+                    f"{partition} is at version {found} in the store, but the ledger appended "
+                    f"extends version {expected}: another writer appended to it; load the "
+                    "store again and retry (nothing was written)",
+                    field=partition, value=found,
+                )
+
+    def _claim_ids(self, cursor: _Cursor, rows: Sequence[tuple[str, Event]]) -> None:
+        """Record the new entry and match ids; one another partition holds is a conflict."""
+        entry_ids: dict[str, str] = {}
+        match_ids: dict[str, str] = {}
+        for partition, event in rows:
+            if isinstance(event, EntryPosted):
+                entry_ids[event.entry.id] = partition
+            elif isinstance(event, EntryReversed):
+                entry_ids[event.reversal.id] = partition
+                match_ids.setdefault(event.match_id, partition)
+            elif isinstance(event, EntriesMatched) and not event.extend:
+                match_ids.setdefault(event.match_id, partition)
+        for entry_id in entry_ids:
+            row = self._execute(
+                cursor, "SELECT partition FROM reskontro_entries WHERE entry_id = ?", (entry_id,)
+            ).fetchone()
+            if row is not None:
+                raise ConcurrencyError(
+                    f"the entry id {shorten(entry_id)} is already taken in the store (by "
+                    f"{row[0]}): another writer posted it; load the store again and retry "
+                    "(nothing was written)",
+                    entry_id=entry_id, field="entry_id", value=entry_id,
+                )
+        fresh: list[tuple[str, str]] = []
+        for match_id, partition in match_ids.items():
+            row = self._execute(
+                cursor, "SELECT partition FROM reskontro_matches WHERE match_id = ?", (match_id,)
+            ).fetchone()
+            if row is None:
+                fresh.append((match_id, partition))
+            elif str(row[0]) != partition:
+                raise ConcurrencyError(
+                    f"the match id {shorten(match_id)} is already taken in the store (by "
+                    f"{row[0]}): another writer made a match with it; load the store again "
+                    "and retry (nothing was written)",
+                    field="match_id", value=match_id,
+                )
+        if entry_ids:
+            cursor.executemany(
+                self._sql("INSERT INTO reskontro_entries (entry_id, partition) VALUES (?, ?)"),
+                list(entry_ids.items()),
+            )
+        if fresh:
+            cursor.executemany(
+                self._sql("INSERT INTO reskontro_matches (match_id, partition) VALUES (?, ?)"),
+                fresh,
+            )
