@@ -81,7 +81,7 @@ SCHEMA_VERSION: Final = 1
 #: How long a writer waits for another writer's transaction (SQLite's busy timeout), in seconds.
 BUSY_TIMEOUT: Final = 30.0
 #: Rows read per query when loading or exporting, so memory stays near the data's size.
-_PAGE: Final = 2000
+_PAGE: Final = 1000
 _URL: Final = re.compile(r"^postgres(?:ql)?://", re.IGNORECASE)
 _STORE_SUFFIXES: Final = (".db", ".sqlite", ".sqlite3")
 
@@ -281,7 +281,7 @@ def _options(ledger: Ledger) -> str:
         "post_against_post": options.post_against_post.value,
         "auto_close_zero": options.auto_close_zero,
         "cross_currency": options.cross_currency,
-    }, sort_keys=True, separators=(",", ":"))
+    }, separators=(",", ":"))
 
 
 def _body(event: Event) -> str:
@@ -413,11 +413,14 @@ class Store:
                 "SELECT gseq, body FROM reskontro_events WHERE gseq > ? ORDER BY gseq LIMIT ?",
                 (last, _PAGE),
             ).fetchall()
-            for gseq, body in rows:
-                yield int(gseq), str(body)
-            if len(rows) < _PAGE:
+            full = len(rows) == _PAGE
+            rows.reverse()
+            while rows:  # each row dropped as it is handed on: one page in memory at most
+                gseq, body = rows.pop()
+                last = int(gseq)
+                yield last, str(body)
+            if not full:
                 return
-            last = int(rows[-1][0])
 
     def _header(self) -> tuple[str, dict[str, Any]] | None:
         cursor = cast(_Cursor, self._connection.cursor())
