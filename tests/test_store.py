@@ -544,3 +544,21 @@ def test_a_fault_at_any_statement_of_an_append_leaves_the_store_unchanged(
     assert at > 8  # the append path has that many statements, each was hit
     with open_store(target) as store:
         assert store.load() == day
+
+
+def test_a_postgres_url_without_psycopg_names_the_extra(monkeypatch: pytest.MonkeyPatch) -> None:
+    from reskontro import MissingExtraError
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)  # as if not installed
+    with pytest.raises(MissingExtraError, match=r"reskontro\[postgres\]") as caught:
+        open_store("postgresql://erp:secret@localhost/acme")
+    assert caught.value.extra == "postgres"
+    assert "secret" not in str(caught.value)
+
+
+def test_a_postgres_url_that_cannot_be_reached_is_a_store_error_without_the_password(
+    postgres_server: str,
+) -> None:
+    with pytest.raises(StoreError, match="cannot open the store") as caught:
+        open_store(f"postgresql://postgres:hunter2@/no_such_database?host={postgres_server}")
+    assert "hunter2" not in str(caught.value)
