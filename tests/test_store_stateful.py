@@ -18,9 +18,13 @@ from pathlib import Path
 from hypothesis import settings
 from hypothesis.stateful import invariant
 
+from conftest import PROFILE
 from reskontro import Ledger
 from reskontro.store import open_store
 from test_ledger_stateful import LedgerMachine, SettlingLedgerMachine
+
+#: Runs of each machine: a few on a developer machine, more in CI.
+RUNS = {"dev": 10, "ci-reskontro": 40, "thorough": 200}.get(PROFILE, 10)
 
 
 class _ThroughStore:
@@ -60,10 +64,10 @@ class StoredSettlingLedgerMachine(_ThroughStore, SettlingLedgerMachine):
 
 
 StoredLedgerMachine.TestCase.settings = settings(
-    settings.default, max_examples=10, stateful_step_count=15
+    settings.default, max_examples=RUNS, stateful_step_count=20
 )
 TestStoredLedger = StoredLedgerMachine.TestCase
 StoredSettlingLedgerMachine.TestCase.settings = settings(
-    settings.default, max_examples=10, stateful_step_count=15
+    settings.default, max_examples=RUNS, stateful_step_count=20
 )
 TestStoredSettlingLedger = StoredSettlingLedgerMachine.TestCase

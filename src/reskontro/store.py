@@ -343,6 +343,13 @@ class Store:
             raise
 
     def _create(self) -> None:
+        try:  # an existing store: read its header without taking the write turn
+            meta = self._meta(cast(_Cursor, self._connection.cursor()))
+        except self._errors():
+            meta = {}
+        if meta:
+            self._check_schema(meta)
+            return
         with self._transaction() as cursor:
             for statement in _TABLES:
                 self._execute(cursor, statement)
