@@ -562,3 +562,24 @@ def test_a_postgres_url_that_cannot_be_reached_is_a_store_error_without_the_pass
     with pytest.raises(StoreError, match="cannot open the store") as caught:
         open_store(f"postgresql://postgres:hunter2@/no_such_database?host={postgres_server}")
     assert "hunter2" not in str(caught.value)
+
+
+def test_readers_do_not_wait_for_a_writer(target: str) -> None:
+    """While another writer holds the write turn, a store opens and loads at once."""
+    ledger = seeded(target)
+    with open_store(target) as writer:
+        cursor = writer._connection.cursor()
+        if writer._postgres:
+            cursor.execute("BEGIN")
+            cursor.execute("SELECT pg_advisory_xact_lock(7380274559024137216)")
+        else:
+            cursor.execute("BEGIN IMMEDIATE")
+        try:
+            with open_store(target, busy_timeout=0.2) as reader:
+                assert reader.load() == ledger
+                with pytest.raises(StoreError, match="refused the write"):
+                    reader.append(ledger.post(payment("P-1", "1")), base=ledger)
+        finally:
+            cursor.execute("ROLLBACK")
+    with open_store(target) as store:
+        assert store.load() == ledger

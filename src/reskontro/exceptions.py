@@ -357,7 +357,9 @@ class ConcurrencyError(ReskontroError, RuntimeError):
 
 class StoreError(ReskontroError, ValueError):
     """An event store cannot be used as asked: not a reskontro store, a newer schema,
-    another local currency or other options than the ledger appended, or no ledger yet."""
+    another local currency or other options than the ledger appended, or no ledger yet;
+    or the database refused a write (busy past its timeout, a lost connection), in which
+    case nothing was written."""
 
 
 class ReskontroWarning(UserWarning):
