@@ -139,7 +139,7 @@ def test_each_event_is_stored_once_under_its_partition_and_order(target: str) ->
         assert seq == seen[partition]
         assert " " not in body.split('"text"')[0]  # compact JSON
         json.loads(body)
-    entries = dict(rows(target)["reskontro_entries"])
+    entries = {row[0]: row[1] for row in rows(target)["reskontro_entries"]}
     assert set(entries) == {e.id for e in ledger.search()}
     matches = dict(rows(target)["reskontro_matches"])
     assert set(matches) == {m.id for m in ledger.matches(include_dissolved=True)}
@@ -347,7 +347,7 @@ def test_a_reversal_registers_its_entry_and_match(target: str) -> None:
         store.append(reversed_, base=base)
         assert store.load() == reversed_
     table = rows(target)
-    assert ("F-1-R", "receivable:1") in table["reskontro_entries"]
+    assert ("F-1-R", "receivable:1") in [row[:2] for row in table["reskontro_entries"]]
     assert [p for _, p in table["reskontro_matches"]] == ["receivable:1"]
 
 
@@ -583,3 +583,74 @@ def test_readers_do_not_wait_for_a_writer(target: str) -> None:
             cursor.execute("ROLLBACK")
     with open_store(target) as store:
         assert store.load() == ledger
+
+
+# -- reading by partition, and snapshots ---------------------------------------------------------
+
+
+def test_the_store_answers_by_partition_as_the_history_does(target: str) -> None:
+    from reskontro.store import Partition, _partitioned
+
+    ledger = build_demo_ledger()
+    history = _partitioned(ledger)
+    with open_store(target) as store:
+        store.append(ledger, base=Ledger("NOK"))
+        parts = sorted({p for p, _ in history})
+        assert store.partitions() == tuple(parts)
+        for part in parts:
+            assert store.partition_events(part) == tuple(e for p, e in history if p == part)
+            assert store.partition_events(str(part)) == store.partition_events(part)
+            assert store.partition_events_after(part, 1) == store.partition_events(part)[1:]
+        assert store.partition_events(Partition.parse("receivable:nobody")) == ()
+        for item in ledger.search():
+            entry = ledger.entry(item.id)
+            assert store.partition_of_entry(entry.id) == (entry.side, entry.party)
+            if entry.reference:
+                assert entry.id in store.entries_with_reference(entry.reference)
+        assert store.partition_of_entry("no such entry") is None
+        for match in ledger.matches(include_dissolved=True):
+            assert store.partition_of_match(match.id) is not None
+            if match.entry_ids:
+                first = ledger.entry(match.entry_ids[0])
+                assert store.partition_of_match(match.id) == (first.side, first.party)
+        assert store.partition_of_match("no such match") is None
+        assert store.entry_count() == len(ledger.search())
+        assert store.match_count() == len(ledger.matches(include_dissolved=True))
+        assert tuple(store.events()) == ledger.events
+
+
+def test_entries_with_a_reference_come_in_posting_order(target: str) -> None:
+    kid = "1234500009877"
+    ledger = Ledger("NOK").post_many([
+        Entry.invoice("F-2", party="2", amount=nok("10"), posted=DAY, reference=kid),
+        Entry.invoice("F-1", party="1", amount=nok("10"), posted=DAY, reference=kid),
+        Entry.invoice("F-3", party="1", amount=nok("10"), posted=DAY),
+    ])
+    with open_store(target) as store:
+        store.append(ledger, base=Ledger("NOK"))
+        assert store.entries_with_reference(kid) == ("F-2", "F-1")
+        assert store.entries_with_reference("000") == ()
+
+
+def test_snapshots_are_kept_per_partition_and_version_and_never_change_the_ledger(
+    target: str,
+) -> None:
+    ledger = build_demo_ledger()
+    with open_store(target) as store:
+        store.append(ledger, base=Ledger("NOK"))
+        part = store.partitions()[0]
+        version = store.versions()[str(part)]
+        assert store.partition_snapshot(part) is None
+        store.put_snapshot(part, 1, b"\x00first")
+        store.put_snapshot(part, version, b"\x00\xffnewest")
+        assert store.partition_snapshot(part) == (b"\x00\xffnewest", version)
+        store.put_snapshot(part, version, b"replaced")
+        assert store.partition_snapshot(str(part)) == (b"replaced", version)
+        with pytest.raises(StoreError, match="no snapshot at version"):
+            store.put_snapshot(part, version + 1, b"ahead of the events")
+        with pytest.raises(StoreError, match="no snapshot at version"):
+            store.put_snapshot("receivable:nobody", 1, b"x")
+        with pytest.raises(StoreError, match="at least 1"):
+            store.put_snapshot(part, 0, b"x")
+        assert store.load() == ledger
+    assert len(rows(target)["reskontro_snapshots"]) == 2

@@ -23,6 +23,12 @@ again, redo the operation, append again. Appends to different parties land
 side by side. An append is one transaction: an error or an interrupt
 anywhere inside it leaves the store as it was.
 
+The store also answers by partition without reading the rest of the
+history (:meth:`Store.partition_events`, :meth:`Store.partition_of_entry`,
+:meth:`Store.entries_with_reference`, ...) and keeps opaque snapshots of
+partition states (:meth:`Store.put_snapshot`), for a ledger that opens one
+party at a time.
+
 >>> from datetime import date
 >>> from reskontro import Entry, Ledger, Money
 >>> store = open_store(":memory:")
@@ -97,8 +103,12 @@ _TABLES: Final = (
         "partition TEXT PRIMARY KEY, version INTEGER NOT NULL)"
     ),
     (
-        "CREATE TABLE IF NOT EXISTS reskontro_entries ("
-        "entry_id TEXT PRIMARY KEY, partition TEXT NOT NULL)"
+        "CREATE TABLE IF NOT EXISTS reskontro_entries (entry_id TEXT PRIMARY KEY,"
+        " partition TEXT NOT NULL, reference TEXT, gseq BIGINT NOT NULL)"
+    ),
+    (
+        "CREATE INDEX IF NOT EXISTS reskontro_entries_by_reference"
+        " ON reskontro_entries (reference, gseq)"
     ),
     (
         "CREATE TABLE IF NOT EXISTS reskontro_matches ("
@@ -106,7 +116,7 @@ _TABLES: Final = (
     ),
     (
         "CREATE TABLE IF NOT EXISTS reskontro_snapshots (partition TEXT NOT NULL,"
-        " version INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY (partition, version))"
+        " version INTEGER NOT NULL, body {blob} NOT NULL, PRIMARY KEY (partition, version))"
     ),
 )
 
@@ -351,8 +361,9 @@ class Store:
             self._check_schema(meta)
             return
         with self._transaction() as cursor:
+            blob = "BYTEA" if self._postgres else "BLOB"
             for statement in _TABLES:
-                self._execute(cursor, statement)
+                self._execute(cursor, statement.replace("{blob}", blob))
             meta = dict(self._execute(cursor, "SELECT key, value FROM reskontro_meta").fetchall())
             if not meta:
                 cursor.executemany(
@@ -457,15 +468,7 @@ class Store:
                 )
             return empty
         local, options = header
-        events = []
-        for gseq, body in self._rows():
-            try:
-                events.append(event_from_dict(json.loads(body), path=f"event {gseq}"))
-            except (ValueError, ReskontroError) as error:
-                raise SerializationError(
-                    f"the store {self.name}: event {gseq} cannot be read: {error}",
-                    field="body", value=gseq,
-                ) from None
+        events = list(self.events())
         try:
             return Ledger.from_events(
                 events, local,
@@ -505,6 +508,115 @@ class Store:
             first = False
         yield b"]}\n"
 
+    # -- reading by partition: what the engine needs to open a ledger lazily ----------------------
+
+    def _event(self, where: object, body: str) -> Event:
+        try:
+            return event_from_dict(json.loads(body), path=f"event {where}")
+        except (ValueError, ReskontroError) as error:
+            raise SerializationError(
+                f"the store {self.name}: event {where} cannot be read: {error}",
+                field="body", value=where,
+            ) from None
+
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
+        return self._execute(cast(_Cursor, self._connection.cursor()), sql, params).fetchall()
+
+    def partitions(self) -> tuple[Partition, ...]:
+        """Every partition that has events, sorted."""
+        rows = self._all("SELECT partition FROM reskontro_partitions")
+        return tuple(sorted(Partition.parse(str(p)) for (p,) in rows))
+
+    def partition_events(self, partition: Partition | str) -> tuple[Event, ...]:
+        """One partition's events, in order (empty for a partition without events)."""
+        return self.partition_events_after(partition, 0)
+
+    def partition_events_after(self, partition: Partition | str, version: int) -> tuple[Event, ...]:
+        """One partition's events after its first *version*, in order."""
+        key = str(partition)
+        rows = self._all(
+            "SELECT seq, body FROM reskontro_events WHERE partition = ? AND seq > ? ORDER BY seq",
+            (key, version),
+        )
+        return tuple(self._event(f"{key}#{seq}", body) for seq, body in rows)
+
+    def partition_of_entry(self, entry_id: str) -> Partition | None:
+        """The partition of an entry, or ``None`` when the store has no such entry."""
+        rows = self._all("SELECT partition FROM reskontro_entries WHERE entry_id = ?", (entry_id,))
+        return Partition.parse(str(rows[0][0])) if rows else None
+
+    def partition_of_match(self, match_id: str) -> Partition | None:
+        """The partition of a match, or ``None`` when the store has no such match."""
+        rows = self._all("SELECT partition FROM reskontro_matches WHERE match_id = ?", (match_id,))
+        return Partition.parse(str(rows[0][0])) if rows else None
+
+    def entries_with_reference(self, reference: str) -> tuple[str, ...]:
+        """The ids of the entries posted with this payment reference (KID), in posting order."""
+        rows = self._all(
+            "SELECT entry_id FROM reskontro_entries WHERE reference = ? ORDER BY gseq",
+            (reference,),
+        )
+        return tuple(str(e) for (e,) in rows)
+
+    def entry_count(self) -> int:
+        """The number of entries ever posted."""
+        return int(self._all("SELECT COUNT(*) FROM reskontro_entries")[0][0])
+
+    def match_count(self) -> int:
+        """The number of matches ever made."""
+        return int(self._all("SELECT COUNT(*) FROM reskontro_matches")[0][0])
+
+    def events(self) -> Iterator[Event]:
+        """Every event, in the order of the history, read a page at a time."""
+        for gseq, body in self._rows():
+            yield self._event(gseq, body)
+
+    # -- snapshots -------------------------------------------------------------------------------
+
+    def put_snapshot(self, partition: Partition | str, version: int, body: bytes) -> None:
+        """Keep *body*, a snapshot of *partition*'s state after its first *version* events.
+
+        The store keeps the bytes as they are; what they hold is the engine's
+        business. A snapshot is a cache: it never changes what :meth:`load`
+        returns, and a second snapshot of the same version replaces the first.
+
+        Raises:
+            StoreError: the partition does not have *version* events.
+        """
+        key = str(partition)
+        if not isinstance(body, bytes) or not isinstance(version, int) or version < 1:
+            raise StoreError(
+                f"a snapshot is bytes at a version of at least 1, not {shorten(version)}",
+                field="version", value=version,
+            )
+        with self._transaction() as cursor:
+            row = self._execute(
+                cursor, "SELECT version FROM reskontro_partitions WHERE partition = ?", (key,)
+            ).fetchone()
+            if row is None or int(row[0]) < version:
+                raise StoreError(
+                    f"{key} has {0 if row is None else int(row[0])} events in the store; no "
+                    f"snapshot at version {version}", field="version", value=version,
+                )
+            self._execute(
+                cursor, "DELETE FROM reskontro_snapshots WHERE partition = ? AND version = ?",
+                (key, version),
+            )
+            self._execute(
+                cursor,
+                "INSERT INTO reskontro_snapshots (partition, version, body) VALUES (?, ?, ?)",
+                (key, version, body),
+            )
+
+    def partition_snapshot(self, partition: Partition | str) -> tuple[bytes, int] | None:
+        """The newest snapshot of a partition and the version it stands at, or ``None``."""
+        rows = self._all(
+            "SELECT body, version FROM reskontro_snapshots WHERE partition = ? "
+            "ORDER BY version DESC LIMIT 1",
+            (str(partition),),
+        )
+        return (bytes(rows[0][0]), int(rows[0][1])) if rows else None
+
     # -- writing ---------------------------------------------------------------------------------
 
     def append(self, ledger: Ledger, *, base: Ledger) -> int:
@@ -536,9 +648,9 @@ class Store:
             self._check_schema(meta)
             self._check_ledger(cursor, meta, ledger)
             self._check_versions(cursor, touched)
-            self._claim_ids(cursor, rows)
             row = self._execute(cursor, "SELECT MAX(gseq) FROM reskontro_events").fetchone()
             gseq = int(row[0] or 0)
+            self._claim_ids(cursor, rows, gseq)
             seqs = dict(touched)
             records = []
             for (name, _), body in zip(rows, bodies, strict=True):
@@ -601,15 +713,18 @@ class Store:
                     field=partition, value=found,
                 )
 
-    def _claim_ids(self, cursor: _Cursor, rows: Sequence[tuple[str, Event]]) -> None:
-        """Record the new entry and match ids; one another partition holds is a conflict."""
-        entry_ids: dict[str, str] = {}
+    def _claim_ids(self, cursor: _Cursor, rows: Sequence[tuple[str, Event]], last: int) -> None:
+        """Record the new entry and match ids; one another partition holds is a conflict.
+
+        *last* is the global position before the first of *rows*.
+        """
+        entry_ids: dict[str, tuple[str, str | None, int]] = {}
         match_ids: dict[str, str] = {}
-        for partition, event in rows:
+        for i, (partition, event) in enumerate(rows, start=last + 1):
             if isinstance(event, EntryPosted):
-                entry_ids[event.entry.id] = partition
+                entry_ids[event.entry.id] = (partition, event.entry.reference, i)
             elif isinstance(event, EntryReversed):
-                entry_ids[event.reversal.id] = partition
+                entry_ids[event.reversal.id] = (partition, event.reversal.reference, i)
                 match_ids.setdefault(event.match_id, partition)
             elif isinstance(event, EntriesMatched) and not event.extend:
                 match_ids.setdefault(event.match_id, partition)
@@ -640,8 +755,9 @@ class Store:
                 )
         if entry_ids:
             cursor.executemany(
-                self._sql("INSERT INTO reskontro_entries (entry_id, partition) VALUES (?, ?)"),
-                list(entry_ids.items()),
+                self._sql("INSERT INTO reskontro_entries (entry_id, partition, reference, gseq) "
+                          "VALUES (?, ?, ?, ?)"),
+                [(entry_id, *row) for entry_id, row in entry_ids.items()],
             )
         if fresh:
             cursor.executemany(
