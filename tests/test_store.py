@@ -654,3 +654,57 @@ def test_snapshots_are_kept_per_partition_and_version_and_never_change_the_ledge
             store.put_snapshot(part, 0, b"x")
         assert store.load() == ledger
     assert len(rows(target)["reskontro_snapshots"]) == 2
+
+
+INTERRUPTED = """
+import sys
+from datetime import date
+from reskontro import Entry, Ledger, Money
+from reskontro.store import open_store
+day = date(2026, 3, 2)
+with open_store(sys.argv[1]) as store:
+    base = store.load(empty=Ledger("NOK"))
+    for i in range(100000):
+        party = str(i % 7)
+        ledger = base.post_many([
+            Entry.invoice(f"F-{i}", party=party, amount=Money("10", "NOK"), posted=day),
+            Entry.payment(f"P-{i}", party=party, amount=Money("-10", "NOK"), posted=day),
+        ]).match([f"F-{i}", f"P-{i}"], match_id=f"K-{i}", on=day)
+        store.append(ledger, base=base)
+        base = ledger
+        print(i, flush=True)
+"""
+
+
+def days(count: int) -> Ledger:
+    ledger = Ledger("NOK")
+    for i in range(count):
+        party = str(i % 7)
+        ledger = ledger.post_many([invoice(f"F-{i}", party, "10"), payment(f"P-{i}", party, "-10")])
+        ledger = ledger.match([f"F-{i}", f"P-{i}"], match_id=f"K-{i}", on=DAY)
+    return ledger
+
+
+@pytest.mark.parametrize("wait", [5, 23])
+def test_a_real_interrupt_while_appending_leaves_whole_days(target: str, wait: int) -> None:
+    """SIGINT to a process appending day after day: the store holds whole days only."""
+    import signal
+
+    src = str(Path(reskontro.__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": src + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    child = subprocess.Popen([sys.executable, "-c", INTERRUPTED, target],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    assert child.stdout is not None
+    for _ in range(wait):
+        assert child.stdout.readline()
+    child.send_signal(signal.SIGINT)
+    _, err = child.communicate(timeout=60)
+    assert child.returncode != 0
+    assert "KeyboardInterrupt" in err
+    with open_store(target) as store:
+        count = store.event_count()
+        assert count % 3 == 0
+        assert count // 3 >= wait
+        assert store.load() == days(count // 3)
+        assert sum(store.versions().values()) == count
+        assert store.entry_count() == 2 * (count // 3) == 2 * store.match_count()
