@@ -89,7 +89,7 @@ from reskontro.items import Item
 from reskontro.ledger import Ledger
 from reskontro.money import Money
 from reskontro.serialization import event_to_dict, ledger_from_json, load_json
-from reskontro.store import is_store_target, open_store, redact
+from reskontro.store import is_store_target, open_store, read_ledger_document, redact
 
 if TYPE_CHECKING:
     from reskontro import automatch
@@ -1206,8 +1206,9 @@ def _run_import(args: argparse.Namespace) -> str:
             f"import writes into a store (a .db file or a postgresql:// URL), not "
             f"{args.ledger!r}; a JSON ledger is copied as it is"
         )
-    ledger = ledger_from_json(_read(args.source, "ledger file"),
-                              source=f"the ledger file {args.source!r}")
+    # parsed one event at a time: memory stays near the file's size plus the ledger
+    ledger = read_ledger_document(_read(args.source, "ledger file"),
+                                  source=f"the ledger file {args.source!r}")
     empty = Ledger.from_events(
         (), ledger.local_currency, post_against_post=ledger.options.post_against_post,
         auto_close_zero=ledger.options.auto_close_zero,

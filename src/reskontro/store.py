@@ -80,7 +80,7 @@ from reskontro.ledger import Ledger
 from reskontro.matching import PostAgainstPost
 from reskontro.serialization import SCHEMA, VERSION, event_from_dict, event_to_dict
 
-__all__ = ["SCHEMA_VERSION", "Store", "is_store_target", "open_store"]
+__all__ = ["SCHEMA_VERSION", "Store", "is_store_target", "open_store", "read_ledger_document"]
 
 #: The version of the store's tables this reskontro writes (and the newest it reads).
 SCHEMA_VERSION: Final = 1
@@ -764,3 +764,114 @@ class Store:
                 self._sql("INSERT INTO reskontro_matches (match_id, partition) VALUES (?, ?)"),
                 fresh,
             )
+
+
+# -- reading a JSON ledger document one event at a time ------------------------------------------
+
+
+def read_ledger_document(data: bytes, *, source: str = "the ledger file") -> Ledger:
+    """A JSON ledger document's ledger, parsed one event at a time.
+
+    Accepts exactly what :func:`reskontro.serialization.ledger_from_json`
+    accepts and gives the same ledger, but never builds the document as one
+    tree of dicts: each event is parsed (strictly: no duplicate keys, no
+    ``NaN``, bounded numbers and depth) and turned into an event before the
+    next, so memory stays near the size of the bytes plus the ledger. On any
+    problem it hands the bytes to ``ledger_from_json``, so the error is the
+    one that function raises, naming *source*.
+
+    >>> import json
+    >>> from reskontro.demo import build_demo_ledger
+    >>> demo = build_demo_ledger()
+    >>> read_ledger_document(json.dumps(demo.to_dict()).encode()) == demo
+    True
+    """
+    from reskontro.serialization import ledger_from_json
+
+    try:
+        return _read_document(data)
+    except Exception:  # the strict reader says what is wrong, in its own words
+        return ledger_from_json(data, source=source)
+
+
+def _read_document(data: bytes) -> Ledger:
+    import codecs
+
+    from reskontro.serialization import (
+        _SURROGATE_ESCAPE,
+        MAX_DEPTH,
+        _constant,
+        _depth,
+        _number,
+        _pairs,
+        ledger_from_dict,
+    )
+
+    raw = bytes(data)
+    if raw.startswith(codecs.BOM_UTF8):
+        raw = raw[len(codecs.BOM_UTF8):]
+    elif raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise ValueError("not UTF-8")
+    text = raw.decode("utf-8")
+    del raw
+    if _depth(text) > MAX_DEPTH or _SURROGATE_ESCAPE.search(text):
+        raise ValueError("needs the whole-document reader")
+    decoder = json.JSONDecoder(
+        object_pairs_hook=_pairs, parse_int=_number, parse_float=_number,
+        parse_constant=_constant,
+    )
+    space = re.compile(r"[ \t\n\r]*")
+
+    def skip(pos: int) -> int:
+        found = space.match(text, pos)
+        return pos if found is None else found.end()
+
+    def expect(pos: int, char: str) -> int:
+        pos = skip(pos)
+        if text[pos:pos + 1] != char:
+            raise ValueError(f"expected {char!r} at {pos}")
+        return pos + 1
+
+    header: dict[str, Any] = {}
+    events: list[Event] = []
+    seen_events = False
+    pos = expect(0, "{")
+    if text[skip(pos):skip(pos) + 1] == "}":
+        pos = skip(pos) + 1
+    else:
+        while True:
+            key, pos = decoder.raw_decode(text, skip(pos))
+            if not isinstance(key, str) or key in header or (key == "events" and seen_events):
+                raise ValueError("a key that is not a string, or twice")
+            pos = expect(pos, ":")
+            if key == "events":
+                seen_events = True
+                pos = expect(pos, "[")
+                if text[skip(pos):skip(pos) + 1] == "]":
+                    pos = skip(pos) + 1
+                else:
+                    while True:
+                        value, pos = decoder.raw_decode(text, skip(pos))
+                        events.append(
+                            event_from_dict(value, path=f"ledger.events[{len(events)}]")
+                        )
+                        pos = skip(pos)
+                        if text[pos:pos + 1] == "]":
+                            pos += 1
+                            break
+                        pos = expect(pos, ",")
+            else:
+                header[key], pos = decoder.raw_decode(text, skip(pos))
+            pos = skip(pos)
+            if text[pos:pos + 1] == "}":
+                pos += 1
+                break
+            pos = expect(pos, ",")
+    if skip(pos) != len(text) or not seen_events:
+        raise ValueError("text after the document, or no events")
+    empty = ledger_from_dict({**header, "events": []})  # checks schema, version, options
+    options = empty.options
+    return Ledger.from_events(
+        events, empty.local_currency, post_against_post=options.post_against_post,
+        auto_close_zero=options.auto_close_zero, cross_currency=options.cross_currency,
+    )
