@@ -708,3 +708,11 @@ def test_a_real_interrupt_while_appending_leaves_whole_days(target: str, wait: i
         assert store.load() == days(count // 3)
         assert sum(store.versions().values()) == count
         assert store.entry_count() == 2 * (count // 3) == 2 * store.match_count()
+
+
+def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"these are notes, not a database\n" * 200)
+    with pytest.raises(StoreError, match=r"not a database|refused"):
+        open_store(path)
+    assert path.read_bytes() == b"these are notes, not a database\n" * 200

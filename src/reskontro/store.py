@@ -269,7 +269,7 @@ def open_store(target: str | os.PathLike[str], *, busy_timeout: float = BUSY_TIM
                 f"cannot open the store {redact(text)}: {str(error).strip()}",
                 field="target", value=redact(text),
             ) from None
-        return Store(connection, postgres=True, name=redact(text))
+        return _opened(connection, postgres=True, name=redact(text))
     try:
         connection = sqlite3.connect(
             text, timeout=busy_timeout, isolation_level=None, check_same_thread=False
@@ -282,7 +282,16 @@ def open_store(target: str | os.PathLike[str], *, busy_timeout: float = BUSY_TIM
         raise StoreError(
             f"cannot open the store {text!r}: {error}", field="target", value=text
         ) from None
-    return Store(connection, postgres=False, name=text)
+    return _opened(connection, postgres=False, name=text)
+
+
+def _opened(connection: Any, *, postgres: bool, name: str) -> Store:
+    """A Store on *connection*; the connection is closed if the store cannot be used."""
+    try:
+        return Store(connection, postgres=postgres, name=name)
+    except BaseException:
+        connection.close()
+        raise
 
 
 def _options(ledger: Ledger) -> str:
