@@ -19,10 +19,18 @@ and the too-slow health check is suppressed in every profile.
 
 from __future__ import annotations
 
+import contextlib
+import glob
 import os
+import shutil
+import subprocess
+import tempfile
+import uuid
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 _SLOW_IS_FINE = [HealthCheck.too_slow, HealthCheck.data_too_large]
@@ -89,3 +97,78 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         f"ledger state machines (profile {PROFILE}): " + "; ".join(parts)
         + f"; {sum(steps.values()):,} steps in all"
     )
+
+
+# -- a throwaway PostgreSQL server for the event-store tests ------------------------------------
+
+def _postgres_bin() -> str | None:
+    """The directory of PostgreSQL's server programs (initdb, pg_ctl), or None."""
+    found = shutil.which("pg_ctl")
+    if found:
+        return os.path.dirname(os.path.realpath(found))
+    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
+        if os.path.exists(os.path.join(candidate, "pg_ctl")):
+            return candidate
+    return None
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    """A PostgreSQL cluster in a temporary directory, on a Unix socket there only.
+
+    Yields the socket directory. Run as the ``postgres`` user when we are root
+    (initdb refuses root). Stopped and removed at the end of the session.
+    Skipped only when no PostgreSQL server programs are installed at all
+    (``.ci/run`` installs them, so CI never skips).
+    """
+    pytest.importorskip("psycopg", reason="psycopg (the postgres extra) is not installed")
+    bindir = _postgres_bin()
+    if bindir is None:
+        pytest.skip("no PostgreSQL server programs (initdb, pg_ctl) are installed")
+    root = tempfile.mkdtemp(prefix="reskontro-pg-")
+    as_user: list[str] = []
+    if os.geteuid() == 0:
+        import pwd
+
+        user = pwd.getpwnam("postgres")
+        os.chown(root, user.pw_uid, user.pw_gid)
+        as_user = ["runuser", "-u", "postgres", "--"]
+    data = os.path.join(root, "data")
+
+    def run(*command: str) -> None:
+        subprocess.run([*as_user, *command], check=True, capture_output=True, timeout=120)
+
+    try:
+        run(os.path.join(bindir, "initdb"), "-D", data, "-U", "postgres", "--auth=trust",
+            "--no-sync", "-E", "UTF8", "--locale=C")
+        run(os.path.join(bindir, "pg_ctl"), "-D", data, "-w", "-l", os.path.join(root, "log"),
+            "-o", f"-c listen_addresses='' -k {root} -c fsync=off -c max_connections=60",
+            "start")
+    except subprocess.CalledProcessError as error:
+        shutil.rmtree(root, ignore_errors=True)
+        raise RuntimeError(
+            f"cannot start PostgreSQL: {error.stderr.decode(errors='replace')}"
+        ) from None
+    try:
+        yield root
+    finally:
+        with contextlib.suppress(Exception):
+            run(os.path.join(bindir, "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop")
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def postgres_database(server: str) -> str:
+    """Create a new, empty database on *server*; return its ``postgresql://`` URL."""
+    import psycopg
+
+    name = "t_" + uuid.uuid4().hex[:16]
+    with psycopg.connect(f"host={server} user=postgres dbname=postgres",
+                         autocommit=True) as admin:
+        admin.execute(f"CREATE DATABASE {name}")
+    return f"postgresql://postgres@/{name}?host={server}"
+
+
+@pytest.fixture
+def postgres_url(postgres_server: str) -> str:
+    """The URL of a new, empty database on the session's PostgreSQL server."""
+    return postgres_database(postgres_server)

@@ -56,6 +56,7 @@ from reskontro.events import (
 )
 from reskontro.exceptions import (
     AlreadyMatchedError,
+    ConcurrencyError,
     CrossCurrencyMatchError,
     CurrencyMismatchError,
     DuplicateEntryError,
@@ -90,6 +91,7 @@ from reskontro.exceptions import (
     ReskontroWarning,
     ReversalError,
     SerializationError,
+    StoreError,
     SubAccountMismatchError,
     UnknownCurrencyError,
     WrongSignError,
@@ -134,6 +136,7 @@ __all__ = [
     "BalanceList",
     "Buckets",
     "ClosePolicy",
+    "ConcurrencyError",
     "CrossCurrencyMatchError",
     "CurrencyMismatchError",
     "DebtorKind",
@@ -210,6 +213,7 @@ __all__ = [
     "StatementLine",
     "StatementView",
     "Status",
+    "StoreError",
     "SubAccount",
     "SubAccountBalance",
     "SubAccountMismatchError",

@@ -30,7 +30,7 @@ import errno
 import os
 import re
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Final
 
 __all__ = ["LockError", "locked", "write_atomic"]
@@ -101,8 +101,12 @@ def _mode(target: str) -> int:
         return 0o666 & ~umask
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+def write_atomic(path: str | os.PathLike[str], data: bytes | Iterable[bytes]) -> None:
     """Replace the file at *path* by *data*, all or nothing.
+
+    *data* is the new bytes, or an iterable of pieces written one after the
+    other as they come (a large document streamed without being joined in
+    memory); an exception while they are produced leaves the target as it was.
 
     A symbolic link is followed: the file it points to is replaced. The new
     file keeps the permission bits of the one it replaces.
@@ -132,7 +136,11 @@ def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
             named = True
         if hasattr(os, "fchmod"):  # POSIX: the old file's permissions, not mkstemp's
             os.fchmod(fd, mode)
-        _write_all(fd, data)
+        if isinstance(data, bytes | bytearray | memoryview):
+            _write_all(fd, bytes(data))
+        else:
+            for piece in data:
+                _write_all(fd, piece)
         os.fsync(fd)
         if not named:
             # linkat(2) follows the /proc link to the unnamed file only when

@@ -45,6 +45,16 @@ Commands
     to a folder as PDF, HTML or text; late-payment interest; realizing and
     revaluing exchange differences and reporting the exchange result.
 
+``reskontro export --ledger STORE OUT.json`` / ``reskontro import IN.json --ledger STORE``
+    ``--ledger`` of every command also takes an event store
+    (:mod:`reskontro.store`): a ``.db``/``.sqlite`` file (SQLite) or a
+    ``postgresql://`` URL, also given by ``--database-url`` or the
+    environment variable ``RESKONTRO_DATABASE_URL``. ``match`` on a store
+    appends only the day's events (no ``--out``). JSON stays the interchange
+    format: ``export`` writes a store's ledger as one compact JSON ledger
+    document, streamed event by event; ``import`` reads one into an empty
+    store.
+
 ``reskontro --version``
     Prints the installed version.
 
@@ -70,6 +80,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
@@ -82,11 +93,12 @@ from reskontro._atomic import LockError, locked, write_atomic
 from reskontro.demo import AS_OF, LAST_EVENT, PARTY_NAMES, build_demo_ledger
 from reskontro.entries import DEFAULT_ACCOUNTS, EntryKind, Side
 from reskontro.events import DueDateChanged, EntryReversed, EntryUnmatched, MatchDissolved
-from reskontro.exceptions import ReskontroError
+from reskontro.exceptions import ConcurrencyError, ReskontroError
 from reskontro.items import Item
 from reskontro.ledger import Ledger
 from reskontro.money import Money
-from reskontro.serialization import ledger_from_json, load_json
+from reskontro.serialization import event_to_dict, ledger_from_json, load_json
+from reskontro.store import is_store_target, open_store, read_ledger_document, redact
 
 if TYPE_CHECKING:
     from reskontro import automatch
@@ -519,7 +531,11 @@ def _fx_lines(ledger: Ledger, today: date) -> list[str]:
 
 
 def _run_demo(args: argparse.Namespace) -> str:
-    if getattr(args, "save_ledger", None) is not None:
+    if getattr(args, "save_ledger", None) is not None and is_store_target(args.save_ledger):
+        with open_store(args.save_ledger) as store:
+            demo = build_demo_ledger()
+            store.append(demo, base=store.load(empty=Ledger(demo.local_currency)))
+    elif getattr(args, "save_ledger", None) is not None:
         text = json.dumps(build_demo_ledger().to_dict(), ensure_ascii=False, indent=1)
         _write(args.save_ledger, text + "\n")
     return render_demo(build_demo_ledger(), PARTY_NAMES, as_of=AS_OF, today=LAST_EVENT)
@@ -549,6 +565,10 @@ def _run_match(args: argparse.Namespace) -> str:
     from reading to writing; a run that finds them taken waits up to
     :data:`_LOCK_WAIT` seconds, then fails with exit code 2 and writes nothing.
     """
+    if is_store_target(args.ledger):
+        return _match_store(args)
+    if args.out is None:
+        raise _UsageError("match on a JSON ledger needs --out NEW.json")
     try:
         # held from reading the ledger to renaming the new one over --out, so two
         # runs on one file take turns and neither loses the other's import
@@ -559,12 +579,25 @@ def _run_match(args: argparse.Namespace) -> str:
 
 
 def _match_locked(args: argparse.Namespace) -> str:
+    ledger = _load_ledger(args.ledger)
+    result, summary = _match_day(args, ledger)
+    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
+    _write(args.out, text + "\n")
+    return summary(f"Wrote {args.out}")
+
+
+def _match_day(
+    args: argparse.Namespace, ledger: Ledger
+) -> tuple[Ledger, Callable[[str], str]]:
+    """Import and match a bank file's payments on *ledger*: the new ledger and its summary.
+
+    The summary is a function of the line that says where the result went.
+    """
     from reskontro import automatch
     from reskontro.formats import parse_camt054, parse_ocr
     from reskontro.rates import RateTable
     from reskontro.receipts import plan_receipts, receipts_from
 
-    ledger = _load_ledger(args.ledger)
     parsed: OcrFile | CamtFile
     if args.ocr is not None:
         parsed = parse_ocr(_read(args.ocr, "OCR giro file"))
@@ -603,9 +636,11 @@ def _match_locked(args: argparse.Namespace) -> str:
         payments=[e.id for e in plan.entries if e.id not in held],
     )
     result, settled = _settle_foreign(automatch.apply(imported, proposals), proposals)
-    text = json.dumps(result.to_dict(), ensure_ascii=False, indent=1)
-    _write(args.out, text + "\n")
-    return _match_summary(source, args.out, ledger, plan, proposals, parsed.warnings, settled)
+
+    def summary(done: str) -> str:
+        return _match_summary(source, done, ledger, plan, proposals, parsed.warnings, settled)
+
+    return result, summary
 
 
 def _settle_foreign(
@@ -690,7 +725,7 @@ def _match_summary(
             for rank, c in enumerate(u.candidates, start=1)
         )
     lines.extend(f"  warning: {w}" for w in warnings)
-    lines.append(f"Wrote {out}")
+    lines.append(out)
     return "\n".join(lines) + "\n"
 
 
@@ -740,7 +775,11 @@ def _side_argument(text: str) -> Side:
 
 
 def _load_ledger(path: str) -> Ledger:
-    """Read a saved ledger strictly (:func:`reskontro.serialization.ledger_from_json`)."""
+    """Read a saved ledger: from an event store, or strictly from a JSON file
+    (:func:`reskontro.serialization.ledger_from_json`)."""
+    if is_store_target(path):
+        with open_store(path) as store:
+            return store.load()
     return ledger_from_json(_read(path, "ledger file"), source=f"the ledger file {path!r}")
 
 
@@ -962,8 +1001,10 @@ def _bounds_argument(text: str) -> tuple[int, ...]:
 
 def _report_options(command: argparse.ArgumentParser, *, party_required: bool) -> None:
     """The options every report on a saved ledger shares."""
-    command.add_argument("--ledger", required=True, metavar="LEDGER.json",
-                         help="the ledger, as saved by reskontro (Ledger.to_dict as JSON)")
+    command.add_argument("--ledger", metavar="LEDGER.json|STORE",
+                         help="the ledger, as saved by reskontro (Ledger.to_dict as JSON), or "
+                              "its event store (ledger.db or a postgresql:// URL)")
+    _store_options(command)
     command.add_argument("--party", required=party_required, metavar="P",
                          help="the party number" + ("" if party_required else " (default: all)"))
     command.add_argument("--side", type=_side_argument,
@@ -1094,8 +1135,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     demo.set_defaults(run=_run_demo)
     demo.add_argument("--save-ledger", metavar="FILE.json",
-                      help="also write the demo ledger as JSON (Ledger.to_dict), to try the "
-                           "statement, open-items, aging and match commands on")
+                      help="also write the demo ledger as JSON (Ledger.to_dict), or into an "
+                           "event store (FILE.db), to try the statement, open-items, aging "
+                           "and match commands on")
     match = commands.add_parser(
         "match",
         help="import an OCR giro or camt.054 file into a saved ledger and match it",
@@ -1108,8 +1150,10 @@ def build_parser() -> argparse.ArgumentParser:
             "overwritten unless --out names it."
         ),
     )
-    match.add_argument("--ledger", required=True, metavar="LEDGER.json",
-                       help="the ledger, as saved by reskontro (JSON)")
+    match.add_argument("--ledger", metavar="LEDGER.json|STORE",
+                       help="the ledger, as saved by reskontro (JSON), or its event store "
+                            "(ledger.db or a postgresql:// URL; the day's events are "
+                            "appended to it)")
     source = match.add_mutually_exclusive_group(required=True)
     source.add_argument("--ocr", metavar="FILE", help="an OCR giro file from Nets")
     source.add_argument("--camt", metavar="FILE", help="a camt.054 notification (XML)")
@@ -1126,14 +1170,16 @@ def build_parser() -> argparse.ArgumentParser:
                        help="a payment with the KID of an invoice already settled: leave it "
                             "for the clerk (hold, default) or post it on that customer as an "
                             "open credit (post)")
-    match.add_argument("--out", required=True, metavar="NEW.json",
+    match.add_argument("--out", metavar="NEW.json",
                        help="where to write the new ledger (the input ledger is replaced "
-                            "only if this names it)")
+                            "only if this names it); required for a JSON ledger")
     match.set_defaults(run=_run_match)
+    _store_options(match)
     _add_report_commands(commands)
     from reskontro._cli_collect import add_collect_commands  # dunning, interest, fx
 
     add_collect_commands(commands)
+    _add_store_commands(commands)
     return parser
 
 
@@ -1160,6 +1206,7 @@ def main(argv: list[str] | None = None) -> int:
         return _exit_code(stop.code)
     run: Callable[[argparse.Namespace], str] = args.run
     try:
+        _resolve_ledger(args)
         text = run(args)
     except (_FileAccessError, _UsageError) as problem:
         print(f"reskontro: error: {problem}", file=sys.stderr)
@@ -1169,3 +1216,147 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     sys.stdout.write(text)
     return 0
+
+
+# -- the event store: match on a store, export and import ----------------------------------------
+
+#: The environment variable that names the ledger's store when ``--ledger`` is not given.
+DATABASE_URL_ENV: Final = "RESKONTRO_DATABASE_URL"
+#: How often ``match`` on a store redoes a day that lost a race with another writer.
+_STORE_ATTEMPTS: Final = 3
+
+
+def _store_options(command: argparse.ArgumentParser) -> None:
+    """``--database-url``: the store to use when ``--ledger`` is not given."""
+    command.add_argument(
+        "--database-url", metavar="URL",
+        help=f"the ledger's event store when --ledger is not given: a postgresql:// URL or a "
+             f".db file (default: the environment variable {DATABASE_URL_ENV})",
+    )
+
+
+def _resolve_ledger(args: argparse.Namespace) -> None:
+    """Fill ``args.ledger`` from ``--database-url`` or the environment when it is not given."""
+    if not hasattr(args, "ledger") or args.ledger is not None:
+        return
+    target = getattr(args, "database_url", None) or os.environ.get(DATABASE_URL_ENV)
+    if not target:
+        raise _UsageError(
+            f"no ledger: give --ledger, --database-url or the environment variable "
+            f"{DATABASE_URL_ENV}"
+        )
+    if not is_store_target(target):
+        raise _UsageError(
+            f"--database-url / {DATABASE_URL_ENV} must name a store (a postgresql:// URL or a "
+            f".db/.sqlite file), not {redact(target)!r}"
+        )
+    args.ledger = target
+
+
+def _match_store(args: argparse.Namespace) -> str:
+    """``match`` on an event store: append only the day's events, redoing a day that lost a race.
+
+    Another writer that appends to the same parties between our load and our
+    append makes the append fail cleanly (nothing written); the run then
+    loads the store again and redoes the day (a bank file imported before is
+    recognised, so nothing is posted twice), up to :data:`_STORE_ATTEMPTS` times.
+    """
+    if args.out is not None:
+        raise _UsageError("--out is for a JSON ledger; a day's match is appended to the store")
+    for attempt in range(1, _STORE_ATTEMPTS + 1):
+        with open_store(args.ledger) as store:
+            ledger = store.load()
+            result, summary = _match_day(args, ledger)
+            try:
+                appended = store.append(result, base=ledger)
+            except ConcurrencyError:
+                if attempt == _STORE_ATTEMPTS:
+                    raise
+                continue
+        return summary(f"Appended {_plural(appended, 'event')} to {redact(args.ledger)}")
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def _document_pieces(ledger: Ledger) -> Iterable[bytes]:
+    """A ledger as a compact JSON ledger document, one piece per event."""
+    head = Ledger.from_events(
+        (), ledger.local_currency, post_against_post=ledger.options.post_against_post,
+        auto_close_zero=ledger.options.auto_close_zero,
+        cross_currency=ledger.options.cross_currency,
+    ).to_dict()  # the document without events: they follow one by one
+    text = json.dumps(head, ensure_ascii=False, separators=(",", ":"))
+    yield text[: -len("[]}")].encode("utf-8") + b"["
+    for i, event in enumerate(ledger.events):
+        piece = json.dumps(event_to_dict(event), ensure_ascii=False, separators=(",", ":"))
+        yield (piece if i == 0 else "," + piece).encode("utf-8")
+    yield b"]}\n"
+
+
+def _run_export(args: argparse.Namespace) -> str:
+    """Write the ledger of a store (or a JSON file) as one compact JSON ledger document."""
+    try:
+        if is_store_target(args.ledger):
+            with open_store(args.ledger) as store:
+                write_atomic(args.out, store.dump_json())
+                count = store.event_count()
+        else:
+            ledger = _load_ledger(args.ledger)
+            write_atomic(args.out, _document_pieces(ledger))
+            count = ledger.event_count
+    except OSError as error:
+        raise _FileAccessError(
+            f"cannot write {args.out!r}: {error.strerror or error}; the file is unchanged"
+        ) from None
+    return f"Wrote {args.out} ({_plural(count, 'event')})\n"
+
+
+def _run_import(args: argparse.Namespace) -> str:
+    """Read a JSON ledger document into an empty event store (one transaction)."""
+    if not is_store_target(args.ledger):
+        raise _UsageError(
+            f"import writes into a store (a .db file or a postgresql:// URL), not "
+            f"{args.ledger!r}; a JSON ledger is copied as it is"
+        )
+    # parsed one event at a time: memory stays near the file's size plus the ledger
+    ledger = read_ledger_document(_read(args.source, "ledger file"),
+                                  source=f"the ledger file {args.source!r}")
+    empty = Ledger.from_events(
+        (), ledger.local_currency, post_against_post=ledger.options.post_against_post,
+        auto_close_zero=ledger.options.auto_close_zero,
+        cross_currency=ledger.options.cross_currency,
+    )
+    with open_store(args.ledger) as store:
+        held = store.event_count()
+        if held:
+            raise _UsageError(
+                f"the store {redact(args.ledger)} already holds {_plural(held, 'event')}; "
+                "import into a new, empty store"
+            )
+        appended = store.append(ledger, base=empty)
+    return f"Imported {_plural(appended, 'event')} into {redact(args.ledger)}\n"
+
+
+def _add_store_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    export = commands.add_parser(
+        "export",
+        help="write a ledger (from a store) as one JSON ledger document",
+        description="Write the ledger of an event store (or a JSON ledger file) as a compact "
+                    "JSON ledger document (Ledger.to_dict), streamed event by event and "
+                    "replacing OUT.json all or nothing.",
+    )
+    export.add_argument("--ledger", metavar="STORE",
+                        help="the store (ledger.db or a postgresql:// URL) or a JSON ledger")
+    _store_options(export)
+    export.add_argument("out", metavar="OUT.json", help="the JSON file to write")
+    export.set_defaults(run=_run_export)
+    load = commands.add_parser(
+        "import",
+        help="read a JSON ledger document into a new event store",
+        description="Read a JSON ledger document (as written by export or Ledger.to_dict) "
+                    "strictly and append its events to an empty store in one transaction.",
+    )
+    load.add_argument("source", metavar="IN.json", help="the JSON ledger document to read")
+    load.add_argument("--ledger", metavar="STORE",
+                      help="the store to create or fill: ledger.db or a postgresql:// URL")
+    _store_options(load)
+    load.set_defaults(run=_run_import)

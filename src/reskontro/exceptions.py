@@ -23,6 +23,7 @@ from typing import Any
 
 __all__ = [
     "AlreadyMatchedError",
+    "ConcurrencyError",
     "CrossCurrencyMatchError",
     "CurrencyMismatchError",
     "DuplicateEntryError",
@@ -57,6 +58,7 @@ __all__ = [
     "ReskontroWarning",
     "ReversalError",
     "SerializationError",
+    "StoreError",
     "SubAccountMismatchError",
     "UnknownCurrencyError",
     "WrongSignError",
@@ -341,6 +343,23 @@ class MissingExtraError(ReskontroError, ImportError):
     def extra(self) -> str:
         """The name of the optional extra that provides the missing dependency."""
         return str(self.value)
+
+
+class ConcurrencyError(ReskontroError, RuntimeError):
+    """An append to an event store lost a race and wrote nothing.
+
+    Another writer appended to a partition (a party's history) since the
+    ledger the append extends was loaded, or took one of its new entry or
+    match ids. Load the store again, redo the operation and append again.
+    ``field`` names the partition or id, ``value`` the version or id found.
+    """
+
+
+class StoreError(ReskontroError, ValueError):
+    """An event store cannot be used as asked: not a reskontro store, a newer schema,
+    another local currency or other options than the ledger appended, or no ledger yet;
+    or the database refused a write (busy past its timeout, a lost connection), in which
+    case nothing was written."""
 
 
 class ReskontroWarning(UserWarning):

@@ -432,6 +432,30 @@ class Ledger:
             (book.key_of_record(record), _event(record)) for record in book.records(event_count)
         )
 
+    def descends_from(self, base: Ledger) -> bool:
+        """Whether this ledger's history begins with *base*'s (it was made from *base*).
+
+        Cheap for a value made from *base* by operations (the two share their
+        history); otherwise the events are compared.
+
+        >>> from datetime import date
+        >>> e = Entry.invoice("F-1", party="7", amount=Money("5", "NOK"), posted=date(2026, 1, 2))
+        >>> empty = Ledger("NOK")
+        >>> empty.post(e).descends_from(empty), empty.descends_from(empty.post(e))
+        (True, False)
+        """
+        mine, theirs = self._book, base._book
+        if theirs.n > mine.n or self._local != base._local:
+            return False
+        chunk = mine.log
+        while chunk is not None and chunk.n > theirs.n:
+            chunk = chunk.prev
+        if chunk is theirs.log:
+            return True
+        return all(
+            a == b for a, b in zip(theirs.records(), mine.records(), strict=False)
+        )
+
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Ledger):
             return NotImplemented
