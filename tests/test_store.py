@@ -716,3 +716,53 @@ def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:
     with pytest.raises(StoreError, match=r"not a database|refused"):
         open_store(path)
     assert path.read_bytes() == b"these are notes, not a database\n" * 200
+
+
+# -- opening lazily ----------------------------------------------------------------------------
+
+
+def test_a_lazy_ledger_equals_the_loaded_one_and_reads_one_party(target: str) -> None:
+    ledger = build_demo_ledger()
+    with open_store(target) as store:
+        store.append(ledger, base=Ledger("NOK"))
+        lazy = store.load(lazy=True)
+        party = ledger.parties()[0]
+        assert lazy.balance(party=party) == ledger.balance(party=party)
+        assert lazy.open_items(party=party) == ledger.open_items(party=party)
+        assert lazy.event_count == ledger.event_count
+        assert lazy == ledger
+        assert lazy.open_items() == ledger.open_items()
+        assert lazy.matches(include_dissolved=True) == ledger.matches(include_dissolved=True)
+
+
+def test_a_lazy_ledger_is_the_store_at_the_moment_it_was_opened(target: str) -> None:
+    """What another writer appends afterwards is not part of the value already open."""
+    base = seeded(target)
+    with open_store(target) as store:
+        lazy = store.load(lazy=True)
+        with open_store(target) as other:
+            later = other.load()
+            other.append(later.post(payment("P-9", "1")), base=later)
+        assert "P-9" not in lazy
+        assert lazy.open_items(party="1") == base.open_items(party="1")
+        assert lazy.events == base.events
+        # and what it appends itself extends that moment: another writer was first
+        mine = lazy.post(payment("P-8", "1"))
+        with pytest.raises(ConcurrencyError):
+            store.append(mine, base=lazy)
+
+
+def test_a_busy_party_opens_from_its_snapshot(target: str) -> None:
+    ledger = Ledger("NOK")
+    with open_store(target) as store:
+        store.snapshot_every = 8
+        for n in range(12):
+            new = ledger.post(invoice(f"F-{n}", "1"))
+            store.append(new, base=ledger)
+            ledger = new
+        snapshot = store.partition_snapshot(ledger.partition_of("F-0"))
+        assert snapshot is not None
+        assert snapshot[1] == 8
+        lazy = store.load(lazy=True)
+        assert lazy.open_items(party="1") == ledger.open_items(party="1")
+        assert lazy == ledger

@@ -1265,7 +1265,7 @@ def _match_store(args: argparse.Namespace) -> str:
         raise _UsageError("--out is for a JSON ledger; a day's match is appended to the store")
     for attempt in range(1, _STORE_ATTEMPTS + 1):
         with open_store(args.ledger) as store:
-            ledger = store.load()
+            ledger = store.load(lazy=True)
             result, summary = _match_day(args, ledger)
             try:
                 appended = store.append(result, base=ledger)
