@@ -93,6 +93,13 @@ class PMap(Generic[_K, _V]):
         >>> PMap.of([("x", 1), ("x", 2)])["x"]
         2
         """
+        if not isinstance(items, (list, tuple)):
+            items = list(items)
+        if len(items) < 0x1000:
+            # a few keys: drafting the nodes they touch beats laying out all 65 536 leaves
+            builder: Builder[_K, _V] = Builder(cls())
+            builder.update(items)
+            return builder.finish()
         # a fresh map: fill the 65 536 leaves as a flat list, then build the
         # nodes bottom up (no drafting: nothing is shared yet)
         leaves: list[dict[_K, _V] | None] = [None] * 0x10000
