@@ -57,7 +57,12 @@ from reskontro.exceptions import ReskontroError  # noqa: E402
 
 
 def _peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    """This process's peak resident memory (VmHWM: unlike ru_maxrss, not inherited over exec)."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # pragma: no cover
 
 
 def _day(ledger: Ledger, day: date) -> Ledger:
@@ -201,7 +206,8 @@ def main(argv: list[str] | None = None) -> int:
         results[mode] = json.loads(done.stdout.strip().splitlines()[-1])
     balances = {m: r["balance"] for m, r in results.items()}
     print(f"\n## A day on a stored ledger of {args.size:,} entries (seed {args.seed})\n")
-    print(f"load average: {os.getloadavg()}; SQLite store {size_db:.0f} MB; party {party}\n")
+    print(f"load average: {os.getloadavg()}; SQLite store {size_db:.0f} MB; party {party}; "
+          f"as_of {middle}, last day {last}\n")
     for name, seconds in setup.items():
         print(f"* setup, {name}: {seconds:.1f} s")
     print(f"* the party's balance agrees across the runs: {len(set(balances.values())) == 1} "
