@@ -24,6 +24,7 @@ table goes to stdout.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -42,18 +43,16 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_core import build_entries  # noqa: E402
-from workload import generate  # noqa: E402
-
 from reskontro import (  # noqa: E402
     Entry,
     Ledger,
     Money,
     PartyDetails,
-    Side,
     Statement,
     automatch,
 )
 from reskontro.exceptions import ReskontroError  # noqa: E402
+from workload import generate  # noqa: E402
 
 
 def _peak_mb() -> float:
@@ -140,10 +139,8 @@ def child(mode: str, path: str, party: str, middle: date, last: date) -> dict[st
         for n in range(999)
     ] + [Entry.invoice("DAY-F0", party="D00000", amount=Money("1", "NOK"), posted=last)]
     t = time.perf_counter()
-    try:
+    with contextlib.suppress(ReskontroError):
         day.post_many(batch)
-    except ReskontroError:
-        pass
     out["refused batch (1 000 postings, the last a duplicate)"] = time.perf_counter() - t
     newer = day.post(Entry.invoice("NEWER", party=party, amount=Money("1", "NOK"), posted=last))
     t = time.perf_counter()

@@ -13,7 +13,7 @@ import os
 import pickle
 import sys
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any, Final, NamedTuple, Protocol, TypeAlias, TypeVar, cast
@@ -70,6 +70,32 @@ Record: TypeAlias = Event | Entry
 
 def _nowhere(entry_id: str) -> tuple[Entry, str | None] | None:
     return None
+
+
+def _refuse_first(
+    entries: Sequence[Entry], known: Container[str], local: str, batch: bool
+) -> None:
+    """Raise for the first entry of a batch that cannot be posted (the slow path's check)."""
+    seen: set[str] = set()
+    for entry in entries:
+        if not isinstance(entry, Entry):
+            raise InvalidEntryError(f"{entry!r} is not an Entry", field="entry", value=entry)
+        entry_id = entry.id
+        if entry_id in known or entry_id in seen:
+            raise DuplicateEntryError(
+                f"entry {entry_id!r} is already in the ledger"
+                if entry_id in known or not batch
+                else f"entry {entry_id!r} appears twice in the batch",
+                entry_id=entry_id, field="id", value=entry_id,
+            )
+        seen.add(entry_id)
+        if entry.local_currency != local:
+            raise InvalidEntryError(
+                f"entry {entry_id!r}: amount_local is in {entry.local_currency}, "
+                f"not the ledger's local currency {local}; give amount_local in {local} "
+                f"for a foreign-currency entry",
+                entry_id=entry_id, field="amount_local", value=entry.amount_local,
+            )
 
 
 #: The fields of a partition's state that a draft copies on first change.
@@ -394,32 +420,7 @@ class Part:
                 and {entry.local_currency for entry in entries} <= {local}
             ):
                 return
-        seen: set[str] = set()
-        for entry in entries:
-            if not isinstance(entry, Entry):
-                raise InvalidEntryError(
-                    f"{entry!r} is not an Entry", field="entry", value=entry
-                )
-            entry_id = entry.id
-            if entry_id in known or entry_id in seen:
-                raise DuplicateEntryError(
-                    f"entry {entry_id!r} is already in the ledger"
-                    if entry_id in known or not batch
-                    else f"entry {entry_id!r} appears twice in the batch",
-                    entry_id=entry_id,
-                    field="id",
-                    value=entry_id,
-                )
-            seen.add(entry_id)
-            if entry.local_currency != local:
-                raise InvalidEntryError(
-                    f"entry {entry_id!r}: amount_local is in {entry.local_currency}, "
-                    f"not the ledger's local currency {local}; give amount_local in {local} "
-                    f"for a foreign-currency entry",
-                    entry_id=entry_id,
-                    field="amount_local",
-                    value=entry.amount_local,
-                )
+        _refuse_first(entries, known, local, batch)
 
     def _check_revalues(self, revaluing: list[Entry], batch: Sequence[Entry]) -> None:
         """An unrealized difference must revalue a foreign item of its own sub-account."""
@@ -1630,32 +1631,7 @@ class Txn:
             ):
                 self._check_revalues(entries)
                 return
-        seen: set[str] = set()
-        for entry in entries:
-            if not isinstance(entry, Entry):
-                raise InvalidEntryError(
-                    f"{entry!r} is not an Entry", field="entry", value=entry
-                )
-            entry_id = entry.id
-            if entry_id in where or entry_id in seen:
-                raise DuplicateEntryError(
-                    f"entry {entry_id!r} is already in the ledger"
-                    if entry_id in where or not batch
-                    else f"entry {entry_id!r} appears twice in the batch",
-                    entry_id=entry_id,
-                    field="id",
-                    value=entry_id,
-                )
-            seen.add(entry_id)
-            if entry.local_currency != local:
-                raise InvalidEntryError(
-                    f"entry {entry_id!r}: amount_local is in {entry.local_currency}, "
-                    f"not the ledger's local currency {local}; give amount_local in {local} "
-                    f"for a foreign-currency entry",
-                    entry_id=entry_id,
-                    field="amount_local",
-                    value=entry.amount_local,
-                )
+        _refuse_first(entries, where, local, batch)
         self._check_revalues(entries)
 
     def _check_revalues(self, entries: Sequence[Entry]) -> None:
