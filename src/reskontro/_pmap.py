@@ -24,7 +24,7 @@ an order sort or keep one of their own.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, Final, Generic, TypeVar, overload
 
 _K = TypeVar("_K")
@@ -98,7 +98,7 @@ class PMap(Generic[_K, _V]):
         if len(items) < 0x1000:
             # a few keys: drafting the nodes they touch beats laying out all 65 536 leaves
             builder: Builder[_K, _V] = Builder(cls())
-            builder.update(items)
+            builder._grouped(items)
             return builder.finish()
         # a fresh map: fill the 65 536 leaves as a flat list, then build the
         # nodes bottom up (no drafting: nothing is shared yet)
@@ -285,6 +285,15 @@ class Builder(Generic[_K, _V]):
             for key, value in pairs:
                 self[key] = value
             return
+        if not self._lists and len(pairs) > self._base._len:
+            # more new keys than old ones: lay the whole map out afresh (flat, fastest)
+            fresh: PMap[_K, _V] = PMap.of([*self._base.items(), *pairs])
+            self._base, self._len = fresh, fresh._len
+            return
+        self._grouped(pairs)
+
+    def _grouped(self, pairs: Sequence[tuple[_K, _V]]) -> None:
+        """Set *pairs* leaf by leaf, drafting each node they touch once."""
         # group by the level-3 node, then by leaf: each node is drafted once
         by_node: dict[int, dict[int, list[tuple[_K, _V]]]] = {}
         for pair in pairs:
