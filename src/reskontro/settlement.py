@@ -288,22 +288,28 @@ def plan_settlement(
         if not revaluations:
             target = CONTEXT.add(target, basis)
             continue
+        carried: list[Entry] = []
         for revaluation in revaluations:
             home = ledger.item(revaluation.id).match_id
             if revaluation.id in members:
+                carried.append(revaluation)
                 continue
             if home is not None and _reversal_pair(ledger, home):
                 # a settled share reversed when its item left this match: it and
                 # its counter-entry sit closed together and net to zero
+                carried.append(revaluation)
                 continue
             if home is not None:
-                raise MatchError(
-                    f"the revaluation {revaluation.id!r} of {member.id!r} is in match {home!r}, "
-                    f"not in {match_id!r}", entry_id=revaluation.id, field="match_id",
-                    value=home,
-                )
+                # matched into another match by hand: what it carries is settled
+                # there, not by this member
+                continue
             pulled.append(revaluation.id)
             actual = CONTEXT.add(actual, revaluation.value_local)
+            carried.append(revaluation)
+        if not carried:
+            target = CONTEXT.add(target, basis)
+            continue
+        revaluations = tuple(carried)
         rate = _last_rate(revaluations)
         carrying = basis if rate is None or not remaining else CONTEXT.multiply(
             remaining, rate
